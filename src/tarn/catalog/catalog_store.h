@@ -1,0 +1,135 @@
+// CatalogStore: the typed persistence interface of the control-plane catalog. One
+// implementation over SQL serves both backends (SQLite and PostgreSQL); callers never see SQL.
+// Inputs are assumed validated (see catalog/catalog.h); the store enforces integrity
+// (uniqueness, references, one current schema) and transactional atomicity.
+// Thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tarn/base/status.h"
+#include "tarn/catalog/model.h"
+
+namespace tarn::catalog {
+
+class SqlPool;
+
+struct DatasetFilter {
+  std::optional<Zone> zone;
+  std::optional<std::string> source_id;
+  std::optional<std::string> name;
+};
+
+struct UpsertedDataset {
+  Dataset dataset;
+  bool created = false;  // false: an existing (zone, name) dataset was updated
+};
+
+struct RegisteredSchema {
+  SchemaVersion version;
+  bool created = false;  // false: an identical schema was already registered
+};
+
+struct PartitionInput {
+  std::string partition_key;
+  std::string file_path;  // normalized, relative to the lake root
+  FileFormat format = FileFormat::kParquet;
+  int64_t row_count = 0;
+  int64_t size_bytes = 0;
+};
+
+struct RegisteredPartition {
+  Partition partition;
+  bool created = false;  // false: the same (dataset, file_path) was registered before
+};
+
+// Selects a dataset's partitions in (partition_key, id) order.
+struct PartitionQuery {
+  std::string dataset_id;
+  std::optional<std::string> key_from;  // inclusive lower bound on partition_key
+  std::optional<std::string> key_to;    // exclusive upper bound on partition_key
+  std::optional<PartitionStatus> status;
+  // Resume strictly after this (partition_key, id) position.
+  std::optional<std::pair<std::string, std::string>> after;
+  int limit = 1000;
+};
+
+struct PartitionPage {
+  std::vector<Partition> partitions;
+  bool has_more = false;  // more rows follow the last one returned
+};
+
+struct RecordedQualityRun {
+  QualityRun run;
+  PartitionStatus partition_status;  // the partition's status after this run
+};
+
+class CatalogStore {
+ public:
+  virtual ~CatalogStore() = default;
+
+  // Opens the catalog at `url` ("sqlite:PATH" or "postgresql://...") and migrates it.
+  // Errors: kUnavailable (cannot connect), kIOError, kFailedPrecondition (newer schema).
+  static Result<std::unique_ptr<CatalogStore>> Open(const std::string& url, int pool_size = 8);
+
+  // Checks the database answers. Errors: kUnavailable and other driver errors.
+  virtual Status Ping() = 0;
+
+  // Errors: kAlreadyExists if the name is taken.
+  virtual Result<DataSource> CreateSource(const DataSource& source) = 0;
+  // Errors: kNotFound.
+  virtual Result<DataSource> GetSource(const std::string& id) = 0;
+  virtual Result<std::optional<DataSource>> FindSourceByName(const std::string& name) = 0;
+  virtual Result<std::vector<DataSource>> ListSources() = 0;
+
+  // Creates the dataset, or updates owner and sla_hours of the one with the same (zone, name).
+  // Errors: kNotFound (source), kAlreadyExists ((zone, name) belongs to another source).
+  virtual Result<UpsertedDataset> UpsertDataset(const Dataset& dataset) = 0;
+  // Errors: kNotFound.
+  virtual Result<Dataset> GetDataset(const std::string& id) = 0;
+  virtual Result<std::vector<Dataset>> ListDatasets(const DatasetFilter& filter) = 0;
+
+  // Registers `schema_json` (canonical text with its fingerprint) as the next version, or
+  // returns the version already holding an identical schema. With `set_current` the version
+  // becomes the dataset's current one, in the same transaction.
+  // Errors: kNotFound (dataset).
+  virtual Result<RegisteredSchema> AddSchemaVersion(const std::string& dataset_id,
+                                                    const std::string& schema_json,
+                                                    const std::string& fingerprint,
+                                                    bool set_current) = 0;
+  virtual Result<std::vector<SchemaVersion>> ListSchemaVersions(const std::string& dataset_id) = 0;
+
+  // Registers all `inputs` in one transaction (all or nothing). Idempotent per
+  // (dataset, file_path). Errors: kNotFound (dataset).
+  virtual Result<std::vector<RegisteredPartition>> RegisterPartitions(
+      const std::string& dataset_id, const std::vector<PartitionInput>& inputs) = 0;
+  // Errors: kNotFound.
+  virtual Result<Partition> GetPartition(const std::string& id) = 0;
+  virtual Result<PartitionPage> ListPartitions(const PartitionQuery& query) = 0;
+  // Errors: kNotFound (partition). kFailedPrecondition if moving to/from promoted is refused.
+  virtual Status SetPartitionStatus(const std::string& partition_id, PartitionStatus status) = 0;
+
+  // Records the run and moves the partition's status in one transaction: failed =>
+  // quarantined; passed => passed (a promoted partition stays promoted); skipped => unchanged.
+  // Errors: kNotFound (partition).
+  virtual Result<RecordedQualityRun> RecordQualityRun(const QualityRun& run) = 0;
+  virtual Result<std::vector<QualityRun>> ListQualityRuns(const std::string& partition_id) = 0;
+
+  // Backfill audit trail. Errors: kNotFound (dataset / record).
+  virtual Result<BackfillRecord> StartBackfill(const BackfillRecord& record) = 0;
+  virtual Result<BackfillRecord> FinishBackfill(const std::string& id, BackfillStatus status,
+                                                std::optional<int64_t> rows_affected) = 0;
+  virtual Result<std::vector<BackfillRecord>> ListBackfills(const std::string& dataset_id) = 0;
+
+  // API tokens, stored hashed. Errors: kAlreadyExists (hash collision), kNotFound.
+  virtual Result<ApiToken> CreateToken(const ApiToken& token) = 0;
+  // Finds a live (not revoked) token by hash.
+  virtual Result<std::optional<ApiToken>> FindToken(const std::string& token_hash) = 0;
+  virtual Result<std::vector<ApiToken>> ListTokens() = 0;
+  virtual Status RevokeToken(const std::string& id) = 0;
+};
+
+}  // namespace tarn::catalog

@@ -1,0 +1,173 @@
+#include "tarn/catalog/migrations.h"
+
+#include <string>
+#include <vector>
+
+namespace tarn::catalog {
+namespace {
+
+struct Migration {
+  int version;
+  const char* name;
+  const char* sql;           // both dialects, with placeholders
+  const char* postgres_sql;  // extra statements for PostgreSQL only (may be "")
+};
+
+// The seed's entities plus tarn's additions: partitions carry a status and a parsed key;
+// schema versions carry a fingerprint so identical registrations are idempotent; datasets are
+// unique by (zone, name) so `zone.dataset` names a table. The datasets <-> schema_versions
+// cycle: SQLite accepts the forward reference inline; PostgreSQL adds it after both tables
+// exist, deferred so the pair can be written in one transaction.
+const Migration kMigrations[] = {
+    {1, "control-plane catalog",
+     R"sql(
+CREATE TABLE data_sources (
+  id {uuid} PRIMARY KEY,
+  name VARCHAR(255) NOT NULL UNIQUE,
+  type VARCHAR(50) NOT NULL CHECK (type IN ('batch', 'streaming', 'cdc')),
+  connection_config {json} NOT NULL DEFAULT '{}',
+  owner VARCHAR(255) NOT NULL,
+  created_at {ts} NOT NULL
+);
+CREATE TABLE datasets (
+  id {uuid} PRIMARY KEY,
+  source_id {uuid} NOT NULL REFERENCES data_sources(id),
+  name VARCHAR(255) NOT NULL,
+  zone VARCHAR(20) NOT NULL CHECK (zone IN ('raw', 'curated', 'serving')),
+  schema_version_id {uuid} {schema_version_fk},
+  owner VARCHAR(255) NOT NULL,
+  sla_hours INT NOT NULL DEFAULT 24 CHECK (sla_hours > 0),
+  created_at {ts} NOT NULL,
+  updated_at {ts} NOT NULL,
+  UNIQUE (zone, name)
+);
+CREATE INDEX idx_datasets_zone ON datasets(zone);
+CREATE INDEX idx_datasets_source ON datasets(source_id);
+CREATE TABLE schema_versions (
+  id {uuid} PRIMARY KEY,
+  dataset_id {uuid} NOT NULL REFERENCES datasets(id),
+  version INT NOT NULL CHECK (version > 0),
+  schema_json {json} NOT NULL,
+  fingerprint CHAR(64) NOT NULL,
+  is_current {bool} NOT NULL DEFAULT {false},
+  created_at {ts} NOT NULL,
+  UNIQUE (dataset_id, version)
+);
+CREATE INDEX idx_schema_versions_fingerprint ON schema_versions(dataset_id, fingerprint);
+CREATE UNIQUE INDEX idx_schema_versions_one_current ON schema_versions(dataset_id)
+  WHERE is_current = {true};
+CREATE TABLE partitions (
+  id {uuid} PRIMARY KEY,
+  dataset_id {uuid} NOT NULL REFERENCES datasets(id),
+  partition_key VARCHAR(255) {collate_c} NOT NULL,
+  file_path TEXT NOT NULL CHECK (length(file_path) BETWEEN 1 AND 1024),
+  format VARCHAR(20) NOT NULL CHECK (format IN ('parquet', 'avro', 'json')),
+  row_count BIGINT NOT NULL DEFAULT 0 CHECK (row_count >= 0),
+  size_bytes BIGINT NOT NULL DEFAULT 0 CHECK (size_bytes >= 0),
+  status VARCHAR(20) NOT NULL DEFAULT 'landed'
+    CHECK (status IN ('landed', 'passed', 'quarantined', 'promoted')),
+  created_at {ts} NOT NULL,
+  UNIQUE (dataset_id, file_path)
+);
+CREATE INDEX idx_partitions_dataset_key ON partitions(dataset_id, partition_key, id);
+CREATE INDEX idx_partitions_dataset_status ON partitions(dataset_id, status, partition_key, id);
+CREATE TABLE data_quality_runs (
+  id {uuid} PRIMARY KEY,
+  partition_id {uuid} NOT NULL REFERENCES partitions(id),
+  dataset_id {uuid} NOT NULL REFERENCES datasets(id),
+  status VARCHAR(20) NOT NULL CHECK (status IN ('passed', 'failed', 'skipped')),
+  rules_passed INT NOT NULL DEFAULT 0 CHECK (rules_passed >= 0),
+  rules_failed INT NOT NULL DEFAULT 0 CHECK (rules_failed >= 0),
+  anomaly_score {float},
+  run_at {ts} NOT NULL
+);
+CREATE INDEX idx_dq_runs_partition ON data_quality_runs(partition_id);
+CREATE INDEX idx_dq_runs_dataset_status ON data_quality_runs(dataset_id, status, run_at DESC);
+CREATE TABLE backfill_audit_log (
+  id {uuid} PRIMARY KEY,
+  dataset_id {uuid} NOT NULL REFERENCES datasets(id),
+  dag_run_id VARCHAR(255) NOT NULL,
+  partition_key VARCHAR(255) NOT NULL,
+  triggered_by VARCHAR(255) NOT NULL,
+  rows_affected BIGINT,
+  started_at {ts} NOT NULL,
+  completed_at {ts},
+  status VARCHAR(20) NOT NULL CHECK (status IN ('running', 'success', 'failed'))
+);
+CREATE INDEX idx_backfill_dataset ON backfill_audit_log(dataset_id, started_at);
+CREATE TABLE api_tokens (
+  id {uuid} PRIMARY KEY,
+  name VARCHAR(255) NOT NULL,
+  token_hash CHAR(64) NOT NULL UNIQUE,
+  grants TEXT NOT NULL,
+  created_at {ts} NOT NULL,
+  revoked_at {ts}
+);
+)sql",
+     R"sql(
+ALTER TABLE datasets ADD CONSTRAINT fk_datasets_schema_version
+  FOREIGN KEY (schema_version_id) REFERENCES schema_versions(id) DEFERRABLE INITIALLY DEFERRED;
+)sql"},
+};
+
+void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) {
+    s.replace(pos, from.size(), to);
+  }
+}
+
+std::string ForDialect(std::string sql, SqlDialect dialect) {
+  bool pg = dialect == SqlDialect::kPostgres;
+  ReplaceAll(sql, "{uuid}", pg ? "UUID" : "TEXT");
+  ReplaceAll(sql, "{json}", pg ? "JSONB" : "TEXT");
+  ReplaceAll(sql, "{ts}", pg ? "TIMESTAMPTZ" : "TEXT");
+  ReplaceAll(sql, "{bool}", pg ? "BOOLEAN" : "INTEGER");
+  ReplaceAll(sql, "{true}", pg ? "TRUE" : "1");
+  ReplaceAll(sql, "{false}", pg ? "FALSE" : "0");
+  ReplaceAll(sql, "{float}", pg ? "DOUBLE PRECISION" : "REAL");
+  // Partition keys sort bytewise, so key order is time order whatever the server's locale.
+  ReplaceAll(sql, "{collate_c}", pg ? "COLLATE \"C\"" : "");
+  ReplaceAll(sql, "{schema_version_fk}",
+             pg ? "" : "REFERENCES schema_versions(id) DEFERRABLE INITIALLY DEFERRED");
+  return sql;
+}
+
+}  // namespace
+
+int LatestMigrationVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+Status Migrate(SqlPool& pool) {
+  return pool.Transaction([&](SqlConnection& c) -> Status {
+    if (c.dialect() == SqlDialect::kPostgres) {
+      // One migrator at a time across processes; released at commit.
+      TARN_RETURN_IF_ERROR(c.Execute("SELECT pg_advisory_xact_lock(1952543342)"));
+    }
+    TARN_RETURN_IF_ERROR(c.Execute(ForDialect(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INT PRIMARY KEY, "
+        "name TEXT NOT NULL, applied_at {ts} NOT NULL)",
+        c.dialect())));
+    TARN_ASSIGN_OR_RETURN(auto res,
+                          c.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}));
+    int current = static_cast<int>(res.rows.at(0).Int(0));
+    if (current > LatestMigrationVersion()) {
+      return FailedPrecondition("catalog schema version " + std::to_string(current) +
+                                " is newer than this tarn binary supports (" +
+                                std::to_string(LatestMigrationVersion()) + "); upgrade tarn");
+    }
+    for (const Migration& m : kMigrations) {
+      if (m.version <= current) continue;
+      std::string sql = ForDialect(m.sql, c.dialect());
+      if (c.dialect() == SqlDialect::kPostgres) sql += m.postgres_sql;
+      TARN_RETURN_IF_ERROR(c.Execute(sql).WithContext("catalog migration " +
+                                                      std::to_string(m.version)));
+      TARN_RETURN_IF_ERROR(c.Query("INSERT INTO schema_migrations (version, name, applied_at) "
+                                   "VALUES (?, ?, ?)",
+                                   {int64_t{m.version}, std::string(m.name),
+                                    FormatIsoTimestamp(Clock::System().Now())})
+                               .status());
+    }
+    return Status::OK();
+  });
+}
+
+}  // namespace tarn::catalog

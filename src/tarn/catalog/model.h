@@ -1,0 +1,114 @@
+// The control-plane catalog's entities, as plain values. JSON documents (connection configs,
+// schemas) are carried as serialized text; the catalog stores them but does not interpret them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tarn/base/time.h"
+
+namespace tarn::catalog {
+
+enum class Zone { kRaw, kCurated, kServing };
+enum class SourceType { kBatch, kStreaming, kCdc };
+enum class FileFormat { kParquet, kAvro, kJson };
+// Where a partition stands: landed (registered, not yet checked), passed (latest quality run
+// passed), quarantined (latest run failed; never promoted), promoted (its data is in curated).
+enum class PartitionStatus { kLanded, kPassed, kQuarantined, kPromoted };
+enum class QualityStatus { kPassed, kFailed, kSkipped };
+enum class BackfillStatus { kRunning, kSuccess, kFailed };
+
+// Names as stored and shown ("raw", "batch", "parquet", ...); Parse* return false on anything else.
+std::string_view ToString(Zone v);
+std::string_view ToString(SourceType v);
+std::string_view ToString(FileFormat v);
+std::string_view ToString(PartitionStatus v);
+std::string_view ToString(QualityStatus v);
+std::string_view ToString(BackfillStatus v);
+bool Parse(std::string_view s, Zone* out);
+bool Parse(std::string_view s, SourceType* out);
+bool Parse(std::string_view s, FileFormat* out);
+bool Parse(std::string_view s, PartitionStatus* out);
+bool Parse(std::string_view s, QualityStatus* out);
+bool Parse(std::string_view s, BackfillStatus* out);
+
+struct DataSource {
+  std::string id;
+  std::string name;
+  SourceType type = SourceType::kBatch;
+  std::string connection_config = "{}";  // JSON object
+  std::string owner;
+  UnixMicros created_at = 0;
+};
+
+struct Dataset {
+  std::string id;
+  std::string source_id;
+  std::string name;
+  Zone zone = Zone::kRaw;
+  std::optional<std::string> schema_version_id;  // the current schema version, if any
+  std::optional<int> schema_version;             // its version number
+  std::string owner;
+  int sla_hours = 24;
+  UnixMicros created_at = 0;
+  UnixMicros updated_at = 0;
+};
+
+struct SchemaVersion {
+  std::string id;
+  std::string dataset_id;
+  int version = 0;
+  std::string schema_json;  // Avro schema document
+  std::string fingerprint;  // SHA-256 of the canonical JSON; equal schemas, equal fingerprints
+  bool is_current = false;
+  UnixMicros created_at = 0;
+};
+
+struct Partition {
+  std::string id;
+  std::string dataset_id;
+  std::string partition_key;  // "dt=YYYY-MM-DD[/hour=HH]"
+  std::string file_path;      // relative to the lake root
+  FileFormat format = FileFormat::kParquet;
+  int64_t row_count = 0;
+  int64_t size_bytes = 0;
+  PartitionStatus status = PartitionStatus::kLanded;
+  UnixMicros created_at = 0;
+};
+
+struct QualityRun {
+  std::string id;
+  std::string partition_id;
+  std::string dataset_id;
+  QualityStatus status = QualityStatus::kPassed;
+  int rules_passed = 0;
+  int rules_failed = 0;
+  std::optional<double> anomaly_score;
+  UnixMicros run_at = 0;
+};
+
+struct BackfillRecord {
+  std::string id;
+  std::string dataset_id;
+  std::string dag_run_id;
+  std::string partition_key;
+  std::string triggered_by;  // "manual", "quality_failure", "bug_fix", ...
+  std::optional<int64_t> rows_affected;
+  UnixMicros started_at = 0;
+  std::optional<UnixMicros> completed_at;
+  BackfillStatus status = BackfillStatus::kRunning;
+};
+
+struct ApiToken {
+  std::string id;
+  std::string name;
+  std::string token_hash;  // SHA-256 hex of the secret; the secret itself is never stored
+  std::string grants;      // canonical grant list, see auth/grants.h
+  UnixMicros created_at = 0;
+  std::optional<UnixMicros> revoked_at;
+};
+
+}  // namespace tarn::catalog

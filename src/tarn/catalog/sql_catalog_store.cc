@@ -1,0 +1,527 @@
+// CatalogStore over SqlPool: every method is one transaction with '?'-parameterized SQL that
+// both SQLite and PostgreSQL accept.
+#include <string>
+
+#include "tarn/base/ids.h"
+#include "tarn/catalog/catalog_store.h"
+#include "tarn/catalog/migrations.h"
+#include "tarn/catalog/sql_db.h"
+
+namespace tarn::catalog {
+namespace {
+
+constexpr const char* kSourceCols =
+    "id, name, type, connection_config, owner, created_at";
+constexpr const char* kDatasetCols =
+    "d.id, d.source_id, d.name, d.zone, d.schema_version_id, sv.version, d.owner, d.sla_hours, "
+    "d.created_at, d.updated_at";
+constexpr const char* kDatasetFrom =
+    " FROM datasets d LEFT JOIN schema_versions sv ON sv.id = d.schema_version_id";
+constexpr const char* kSchemaCols =
+    "id, dataset_id, version, schema_json, fingerprint, is_current, created_at";
+constexpr const char* kPartitionCols =
+    "id, dataset_id, partition_key, file_path, format, row_count, size_bytes, status, created_at";
+constexpr const char* kRunCols =
+    "id, partition_id, dataset_id, status, rules_passed, rules_failed, anomaly_score, run_at";
+constexpr const char* kBackfillCols =
+    "id, dataset_id, dag_run_id, partition_key, triggered_by, rows_affected, started_at, "
+    "completed_at, status";
+constexpr const char* kTokenCols = "id, name, token_hash, grants, created_at, revoked_at";
+
+template <typename E>
+E ParseOr(const std::string& s, E fallback) {
+  E v = fallback;
+  Parse(s, &v);
+  return v;
+}
+
+DataSource ToSource(const SqlRow& r) {
+  return {r.Text(0), r.Text(1), ParseOr(r.Text(2), SourceType::kBatch), r.Text(3), r.Text(4),
+          r.Time(5)};
+}
+
+Dataset ToDataset(const SqlRow& r) {
+  Dataset d;
+  d.id = r.Text(0);
+  d.source_id = r.Text(1);
+  d.name = r.Text(2);
+  d.zone = ParseOr(r.Text(3), Zone::kRaw);
+  d.schema_version_id = r.OptText(4);
+  if (auto v = r.OptInt(5)) d.schema_version = static_cast<int>(*v);
+  d.owner = r.Text(6);
+  d.sla_hours = static_cast<int>(r.Int(7));
+  d.created_at = r.Time(8);
+  d.updated_at = r.Time(9);
+  return d;
+}
+
+SchemaVersion ToSchema(const SqlRow& r) {
+  return {r.Text(0), r.Text(1), static_cast<int>(r.Int(2)), r.Text(3), r.Text(4), r.Bool(5),
+          r.Time(6)};
+}
+
+Partition ToPartition(const SqlRow& r) {
+  return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), ParseOr(r.Text(4), FileFormat::kParquet),
+          r.Int(5),  r.Int(6),  ParseOr(r.Text(7), PartitionStatus::kLanded), r.Time(8)};
+}
+
+QualityRun ToRun(const SqlRow& r) {
+  return {r.Text(0), r.Text(1), r.Text(2), ParseOr(r.Text(3), QualityStatus::kSkipped),
+          static_cast<int>(r.Int(4)), static_cast<int>(r.Int(5)), r.OptDouble(6), r.Time(7)};
+}
+
+BackfillRecord ToBackfill(const SqlRow& r) {
+  BackfillRecord b{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.OptInt(5), r.Time(6),
+                   std::nullopt, ParseOr(r.Text(8), BackfillStatus::kRunning)};
+  if (!r.IsNull(7)) b.completed_at = r.Time(7);
+  return b;
+}
+
+ApiToken ToToken(const SqlRow& r) {
+  ApiToken t{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Time(4), std::nullopt};
+  if (!r.IsNull(5)) t.revoked_at = r.Time(5);
+  return t;
+}
+
+SqlValue Str(std::string_view s) { return std::string(s); }
+SqlValue Ts(UnixMicros t) { return FormatIsoTimestamp(t); }
+
+class SqlCatalogStore final : public CatalogStore {
+ public:
+  explicit SqlCatalogStore(std::unique_ptr<SqlPool> pool) : pool_(std::move(pool)) {}
+
+  Status Ping() override {
+    return pool_->Read([](SqlConnection& c) { return c.Query("SELECT 1", {}).status(); });
+  }
+
+  Result<DataSource> CreateSource(const DataSource& in) override {
+    DataSource s = in;
+    s.id = NewUuid();
+    s.created_at = Now();
+    Status st = Write([&](SqlConnection& c) {
+      return c.Query("INSERT INTO data_sources (id, name, type, connection_config, owner, "
+                     "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                     {s.id, s.name, Str(ToString(s.type)), s.connection_config, s.owner,
+                      Ts(s.created_at)})
+          .status();
+    });
+    if (st.code() == ErrorCode::kAlreadyExists) {
+      return AlreadyExists("a source named '" + s.name + "' already exists");
+    }
+    TARN_RETURN_IF_ERROR(st);
+    return GetSource(s.id);
+  }
+
+  Result<DataSource> GetSource(const std::string& id) override {
+    return ReadOne<DataSource>(std::string("SELECT ") + kSourceCols + " FROM data_sources WHERE id = ?",
+                               {id}, ToSource, "source " + id);
+  }
+
+  Result<std::optional<DataSource>> FindSourceByName(const std::string& name) override {
+    TARN_ASSIGN_OR_RETURN(auto rows, ReadAll<DataSource>(std::string("SELECT ") + kSourceCols +
+                                                             " FROM data_sources WHERE name = ?",
+                                                         {name}, ToSource));
+    if (rows.empty()) return std::optional<DataSource>();
+    return std::optional<DataSource>(std::move(rows[0]));
+  }
+
+  Result<std::vector<DataSource>> ListSources() override {
+    return ReadAll<DataSource>(
+        std::string("SELECT ") + kSourceCols + " FROM data_sources ORDER BY name", {}, ToSource);
+  }
+
+  Result<UpsertedDataset> UpsertDataset(const Dataset& in) override {
+    UpsertedDataset out;
+    Status st = Write([&](SqlConnection& c) -> Status {
+      TARN_ASSIGN_OR_RETURN(auto src, c.Query("SELECT id FROM data_sources WHERE id = ?",
+                                              {in.source_id}));
+      if (src.rows.empty()) return NotFound("no source with id " + in.source_id);
+      TARN_ASSIGN_OR_RETURN(auto existing,
+                            c.Query("SELECT id, source_id FROM datasets WHERE zone = ? AND name = ?",
+                                    {Str(ToString(in.zone)), in.name}));
+      UnixMicros now = Now();
+      std::string id;
+      if (!existing.rows.empty()) {
+        id = existing.rows[0].Text(0);
+        if (existing.rows[0].Text(1) != in.source_id) {
+          return AlreadyExists("dataset " + std::string(ToString(in.zone)) + "." + in.name +
+                               " already exists for source " + existing.rows[0].Text(1));
+        }
+        TARN_RETURN_IF_ERROR(c.Query("UPDATE datasets SET owner = ?, sla_hours = ?, "
+                                     "updated_at = ? WHERE id = ?",
+                                     {in.owner, int64_t{in.sla_hours}, Ts(now), id})
+                                 .status());
+      } else {
+        id = NewUuid();
+        out.created = true;
+        TARN_RETURN_IF_ERROR(c.Query("INSERT INTO datasets (id, source_id, name, zone, owner, "
+                                     "sla_hours, created_at, updated_at) "
+                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                     {id, in.source_id, in.name, Str(ToString(in.zone)), in.owner,
+                                      int64_t{in.sla_hours}, Ts(now), Ts(now)})
+                                 .status());
+      }
+      TARN_ASSIGN_OR_RETURN(out.dataset, GetDatasetIn(c, id));
+      return Status::OK();
+    });
+    TARN_RETURN_IF_ERROR(st);
+    return out;
+  }
+
+  Result<Dataset> GetDataset(const std::string& id) override {
+    return ReadOne<Dataset>(std::string("SELECT ") + kDatasetCols + kDatasetFrom + " WHERE d.id = ?",
+                            {id}, ToDataset, "dataset " + id);
+  }
+
+  Result<std::vector<Dataset>> ListDatasets(const DatasetFilter& f) override {
+    std::string sql = std::string("SELECT ") + kDatasetCols + kDatasetFrom + " WHERE 1 = 1";
+    SqlParams params;
+    if (f.zone) {
+      sql += " AND d.zone = ?";
+      params.push_back(Str(ToString(*f.zone)));
+    }
+    if (f.source_id) {
+      sql += " AND d.source_id = ?";
+      params.push_back(*f.source_id);
+    }
+    if (f.name) {
+      sql += " AND d.name = ?";
+      params.push_back(*f.name);
+    }
+    sql += " ORDER BY d.zone, d.name";
+    return ReadAll<Dataset>(sql, params, ToDataset);
+  }
+
+  Result<RegisteredSchema> AddSchemaVersion(const std::string& dataset_id,
+                                            const std::string& schema_json,
+                                            const std::string& fingerprint,
+                                            bool set_current) override {
+    RegisteredSchema out;
+    Status st = Write([&](SqlConnection& c) -> Status {
+      TARN_ASSIGN_OR_RETURN(auto ds, c.Query("SELECT id FROM datasets WHERE id = ?" +
+                                                 LockSuffix(c),
+                                             {dataset_id}));
+      if (ds.rows.empty()) return NotFound("no dataset with id " + dataset_id);
+      TARN_ASSIGN_OR_RETURN(auto same, c.Query(std::string("SELECT ") + kSchemaCols +
+                                                   " FROM schema_versions WHERE dataset_id = ? "
+                                                   "AND fingerprint = ? ORDER BY version LIMIT 1",
+                                               {dataset_id, fingerprint}));
+      std::string id;
+      if (!same.rows.empty()) {
+        id = same.rows[0].Text(0);
+        if (set_current && !same.rows[0].Bool(5)) TARN_RETURN_IF_ERROR(MakeCurrent(c, dataset_id, id));
+      } else {
+        TARN_ASSIGN_OR_RETURN(auto maxv, c.Query("SELECT COALESCE(MAX(version), 0) FROM "
+                                                 "schema_versions WHERE dataset_id = ?",
+                                                 {dataset_id}));
+        id = NewUuid();
+        out.created = true;
+        TARN_RETURN_IF_ERROR(c.Query("INSERT INTO schema_versions (id, dataset_id, version, "
+                                     "schema_json, fingerprint, is_current, created_at) "
+                                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                     {id, dataset_id, maxv.rows[0].Int(0) + 1, schema_json,
+                                      fingerprint, false, Ts(Now())})
+                                 .status());
+        if (set_current) TARN_RETURN_IF_ERROR(MakeCurrent(c, dataset_id, id));
+      }
+      TARN_ASSIGN_OR_RETURN(auto row, c.Query(std::string("SELECT ") + kSchemaCols +
+                                                  " FROM schema_versions WHERE id = ?",
+                                              {id}));
+      out.version = ToSchema(row.rows.at(0));
+      return Status::OK();
+    });
+    TARN_RETURN_IF_ERROR(st);
+    return out;
+  }
+
+  Result<std::vector<SchemaVersion>> ListSchemaVersions(const std::string& dataset_id) override {
+    return ReadAll<SchemaVersion>(std::string("SELECT ") + kSchemaCols +
+                                      " FROM schema_versions WHERE dataset_id = ? ORDER BY version",
+                                  {dataset_id}, ToSchema);
+  }
+
+  Result<std::vector<RegisteredPartition>> RegisterPartitions(
+      const std::string& dataset_id, const std::vector<PartitionInput>& inputs) override {
+    std::vector<RegisteredPartition> out;
+    Status st = Write([&](SqlConnection& c) -> Status {
+      out.clear();
+      out.reserve(inputs.size());
+      TARN_ASSIGN_OR_RETURN(auto ds, c.Query("SELECT id FROM datasets WHERE id = ?", {dataset_id}));
+      if (ds.rows.empty()) return NotFound("no dataset with id " + dataset_id);
+      std::string now = FormatIsoTimestamp(Now());
+      for (const PartitionInput& in : inputs) {
+        RegisteredPartition reg;
+        Partition& p = reg.partition;
+        p = {NewUuid(), dataset_id, in.partition_key, in.file_path, in.format,
+             in.row_count, in.size_bytes, PartitionStatus::kLanded, 0};
+        TARN_ASSIGN_OR_RETURN(
+            auto ins, c.Query("INSERT INTO partitions (id, dataset_id, partition_key, file_path, "
+                              "format, row_count, size_bytes, status, created_at) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, 'landed', ?) "
+                              "ON CONFLICT (dataset_id, file_path) DO NOTHING",
+                              {p.id, dataset_id, in.partition_key, in.file_path,
+                               Str(ToString(in.format)), in.row_count, in.size_bytes, now}));
+        reg.created = ins.affected == 1;
+        if (reg.created) {
+          p.created_at = ParseIsoTimestamp(now).value();
+        } else {
+          TARN_ASSIGN_OR_RETURN(auto prev, c.Query(std::string("SELECT ") + kPartitionCols +
+                                                       " FROM partitions WHERE dataset_id = ? AND "
+                                                       "file_path = ?",
+                                                   {dataset_id, in.file_path}));
+          p = ToPartition(prev.rows.at(0));
+          if (p.partition_key != in.partition_key || p.format != in.format ||
+              p.row_count != in.row_count || p.size_bytes != in.size_bytes) {
+            return AlreadyExists("file " + in.file_path + " is already registered as partition " +
+                                 p.id + " with different metadata (key " + p.partition_key +
+                                 ", " + std::to_string(p.row_count) + " rows, " +
+                                 std::to_string(p.size_bytes) + " bytes)");
+          }
+        }
+        out.push_back(std::move(reg));
+      }
+      return Status::OK();
+    });
+    TARN_RETURN_IF_ERROR(st);
+    return out;
+  }
+
+  Result<Partition> GetPartition(const std::string& id) override {
+    return ReadOne<Partition>(std::string("SELECT ") + kPartitionCols +
+                                  " FROM partitions WHERE id = ?",
+                              {id}, ToPartition, "partition " + id);
+  }
+
+  Result<PartitionPage> ListPartitions(const PartitionQuery& q) override {
+    std::string sql = std::string("SELECT ") + kPartitionCols + " FROM partitions WHERE dataset_id = ?";
+    SqlParams params{q.dataset_id};
+    if (q.status) {
+      sql += " AND status = ?";
+      params.push_back(Str(ToString(*q.status)));
+    }
+    if (q.key_from) {
+      sql += " AND partition_key >= ?";
+      params.push_back(*q.key_from);
+    }
+    if (q.key_to) {
+      sql += " AND partition_key < ?";
+      params.push_back(*q.key_to);
+    }
+    if (q.after) {
+      sql += " AND (partition_key, id) > (?, ?)";
+      params.push_back(q.after->first);
+      params.push_back(q.after->second);
+    }
+    sql += " ORDER BY partition_key, id LIMIT ?";
+    params.push_back(int64_t{q.limit} + 1);
+    PartitionPage page;
+    TARN_ASSIGN_OR_RETURN(page.partitions, ReadAll<Partition>(sql, params, ToPartition));
+    if (page.partitions.size() > static_cast<size_t>(q.limit)) {
+      page.partitions.pop_back();
+      page.has_more = true;
+    }
+    return page;
+  }
+
+  Status SetPartitionStatus(const std::string& id, PartitionStatus status) override {
+    return Write([&](SqlConnection& c) -> Status {
+      TARN_ASSIGN_OR_RETURN(auto cur, c.Query("SELECT status FROM partitions WHERE id = ?" +
+                                                  LockSuffix(c),
+                                              {id}));
+      if (cur.rows.empty()) return NotFound("no partition with id " + id);
+      if (status == PartitionStatus::kPromoted && cur.rows[0].Text(0) != "passed" &&
+          cur.rows[0].Text(0) != "promoted") {
+        return FailedPrecondition("partition " + id + " is " + cur.rows[0].Text(0) +
+                                  "; only a partition whose quality run passed can be promoted");
+      }
+      return c.Query("UPDATE partitions SET status = ? WHERE id = ?", {Str(ToString(status)), id})
+          .status();
+    });
+  }
+
+  Result<RecordedQualityRun> RecordQualityRun(const QualityRun& in) override {
+    RecordedQualityRun out;
+    Status st = Write([&](SqlConnection& c) -> Status {
+      TARN_ASSIGN_OR_RETURN(auto cur, c.Query("SELECT dataset_id, status FROM partitions "
+                                              "WHERE id = ?" + LockSuffix(c),
+                                              {in.partition_id}));
+      if (cur.rows.empty()) return NotFound("no partition with id " + in.partition_id);
+      out.run = in;
+      out.run.id = NewUuid();
+      out.run.dataset_id = cur.rows[0].Text(0);
+      out.run.run_at = Now();
+      PartitionStatus before = ParseOr(cur.rows[0].Text(1), PartitionStatus::kLanded);
+      out.partition_status = before;
+      if (in.status == QualityStatus::kFailed) {
+        out.partition_status = PartitionStatus::kQuarantined;
+      } else if (in.status == QualityStatus::kPassed && before != PartitionStatus::kPromoted) {
+        out.partition_status = PartitionStatus::kPassed;
+      }
+      SqlValue score = in.anomaly_score ? SqlValue(*in.anomaly_score) : SqlValue();
+      TARN_RETURN_IF_ERROR(c.Query("INSERT INTO data_quality_runs (id, partition_id, dataset_id, "
+                                   "status, rules_passed, rules_failed, anomaly_score, run_at) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                   {out.run.id, in.partition_id, out.run.dataset_id,
+                                    Str(ToString(in.status)), int64_t{in.rules_passed},
+                                    int64_t{in.rules_failed}, score, Ts(out.run.run_at)})
+                               .status());
+      if (out.partition_status != before) {
+        TARN_RETURN_IF_ERROR(c.Query("UPDATE partitions SET status = ? WHERE id = ?",
+                                     {Str(ToString(out.partition_status)), in.partition_id})
+                                 .status());
+      }
+      return Status::OK();
+    });
+    TARN_RETURN_IF_ERROR(st);
+    return out;
+  }
+
+  Result<std::vector<QualityRun>> ListQualityRuns(const std::string& partition_id) override {
+    return ReadAll<QualityRun>(std::string("SELECT ") + kRunCols +
+                                   " FROM data_quality_runs WHERE partition_id = ? "
+                                   "ORDER BY run_at, id",
+                               {partition_id}, ToRun);
+  }
+
+  Result<BackfillRecord> StartBackfill(const BackfillRecord& in) override {
+    BackfillRecord b = in;
+    b.id = NewUuid();
+    b.started_at = Now();
+    b.status = BackfillStatus::kRunning;
+    Status st = Write([&](SqlConnection& c) -> Status {
+      TARN_ASSIGN_OR_RETURN(auto ds, c.Query("SELECT id FROM datasets WHERE id = ?", {b.dataset_id}));
+      if (ds.rows.empty()) return NotFound("no dataset with id " + b.dataset_id);
+      return c.Query("INSERT INTO backfill_audit_log (id, dataset_id, dag_run_id, partition_key, "
+                     "triggered_by, started_at, status) VALUES (?, ?, ?, ?, ?, ?, 'running')",
+                     {b.id, b.dataset_id, b.dag_run_id, b.partition_key, b.triggered_by,
+                      Ts(b.started_at)})
+          .status();
+    });
+    TARN_RETURN_IF_ERROR(st);
+    return b;
+  }
+
+  Result<BackfillRecord> FinishBackfill(const std::string& id, BackfillStatus status,
+                                        std::optional<int64_t> rows) override {
+    Status st = Write([&](SqlConnection& c) -> Status {
+      TARN_ASSIGN_OR_RETURN(auto res, c.Query("UPDATE backfill_audit_log SET status = ?, "
+                                              "completed_at = ?, rows_affected = ? WHERE id = ?",
+                                              {Str(ToString(status)), Ts(Now()),
+                                               rows ? SqlValue(*rows) : SqlValue(), id}));
+      if (res.affected == 0) return NotFound("no backfill record with id " + id);
+      return Status::OK();
+    });
+    TARN_RETURN_IF_ERROR(st);
+    return ReadOne<BackfillRecord>(std::string("SELECT ") + kBackfillCols +
+                                       " FROM backfill_audit_log WHERE id = ?",
+                                   {id}, ToBackfill, "backfill " + id);
+  }
+
+  Result<std::vector<BackfillRecord>> ListBackfills(const std::string& dataset_id) override {
+    return ReadAll<BackfillRecord>(std::string("SELECT ") + kBackfillCols +
+                                       " FROM backfill_audit_log WHERE dataset_id = ? "
+                                       "ORDER BY started_at, id",
+                                   {dataset_id}, ToBackfill);
+  }
+
+  Result<ApiToken> CreateToken(const ApiToken& in) override {
+    ApiToken t = in;
+    t.id = NewUuid();
+    t.created_at = Now();
+    TARN_RETURN_IF_ERROR(Write([&](SqlConnection& c) {
+      return c.Query("INSERT INTO api_tokens (id, name, token_hash, grants, created_at) "
+                     "VALUES (?, ?, ?, ?, ?)",
+                     {t.id, t.name, t.token_hash, t.grants, Ts(t.created_at)})
+          .status();
+    }));
+    return t;
+  }
+
+  Result<std::optional<ApiToken>> FindToken(const std::string& token_hash) override {
+    TARN_ASSIGN_OR_RETURN(auto rows, ReadAll<ApiToken>(std::string("SELECT ") + kTokenCols +
+                                                           " FROM api_tokens WHERE token_hash = ? "
+                                                           "AND revoked_at IS NULL",
+                                                       {token_hash}, ToToken));
+    if (rows.empty()) return std::optional<ApiToken>();
+    return std::optional<ApiToken>(std::move(rows[0]));
+  }
+
+  Result<std::vector<ApiToken>> ListTokens() override {
+    return ReadAll<ApiToken>(
+        std::string("SELECT ") + kTokenCols + " FROM api_tokens ORDER BY created_at, id", {},
+        ToToken);
+  }
+
+  Status RevokeToken(const std::string& id) override {
+    return Write([&](SqlConnection& c) -> Status {
+      TARN_ASSIGN_OR_RETURN(auto res, c.Query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? "
+                                              "AND revoked_at IS NULL",
+                                              {Ts(Now()), id}));
+      if (res.affected == 0) return NotFound("no live token with id " + id);
+      return Status::OK();
+    });
+  }
+
+ private:
+  static UnixMicros Now() { return Clock::System().Now(); }
+
+  static std::string LockSuffix(SqlConnection& c) {
+    return c.dialect() == SqlDialect::kPostgres ? " FOR UPDATE" : "";
+  }
+
+  Status Write(const std::function<Status(SqlConnection&)>& fn) {
+    return pool_->Transaction(fn);
+  }
+
+  Result<Dataset> GetDatasetIn(SqlConnection& c, const std::string& id) {
+    TARN_ASSIGN_OR_RETURN(auto res, c.Query(std::string("SELECT ") + kDatasetCols + kDatasetFrom +
+                                                " WHERE d.id = ?",
+                                            {id}));
+    if (res.rows.empty()) return NotFound("no dataset with id " + id);
+    return ToDataset(res.rows[0]);
+  }
+
+  Status MakeCurrent(SqlConnection& c, const std::string& dataset_id, const std::string& id) {
+    TARN_RETURN_IF_ERROR(c.Query("UPDATE schema_versions SET is_current = ? WHERE dataset_id = ? "
+                                 "AND is_current = ?",
+                                 {false, dataset_id, true})
+                             .status());
+    TARN_RETURN_IF_ERROR(
+        c.Query("UPDATE schema_versions SET is_current = ? WHERE id = ?", {true, id}).status());
+    return c.Query("UPDATE datasets SET schema_version_id = ?, updated_at = ? WHERE id = ?",
+                   {id, Ts(Now()), dataset_id})
+        .status();
+  }
+
+  template <typename T, typename F>
+  Result<std::vector<T>> ReadAll(const std::string& sql, const SqlParams& params, F convert) {
+    std::vector<T> out;
+    TARN_RETURN_IF_ERROR(pool_->Read([&](SqlConnection& c) -> Status {
+      TARN_ASSIGN_OR_RETURN(auto res, c.Query(sql, params));
+      out.reserve(res.rows.size());
+      for (const SqlRow& r : res.rows) out.push_back(convert(r));
+      return Status::OK();
+    }));
+    return out;
+  }
+
+  template <typename T, typename F>
+  Result<T> ReadOne(const std::string& sql, const SqlParams& params, F convert,
+                    const std::string& what) {
+    TARN_ASSIGN_OR_RETURN(auto rows, ReadAll<T>(sql, params, convert));
+    if (rows.empty()) return NotFound("no " + what);
+    return std::move(rows[0]);
+  }
+
+  std::unique_ptr<SqlPool> pool_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<CatalogStore>> CatalogStore::Open(const std::string& url, int pool_size) {
+  TARN_ASSIGN_OR_RETURN(auto pool, SqlPool::Open(url, pool_size));
+  TARN_RETURN_IF_ERROR(Migrate(*pool));
+  return std::unique_ptr<CatalogStore>(new SqlCatalogStore(std::move(pool)));
+}
+
+}  // namespace tarn::catalog

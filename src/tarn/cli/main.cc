@@ -1,0 +1,3 @@
+#include "tarn/cli/cli.h"
+
+int main(int argc, char** argv) { return tarn::cli::RunCli(argc, argv); }

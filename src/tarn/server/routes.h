@@ -1,0 +1,55 @@
+// The route table between the HTTP transport (http_server.cc, the only file that sees
+// cpp-httplib) and the route groups (one file each). Handlers parse, call a service, and
+// render; errors become HTTP statuses in one place (http_server.cc).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tarn/base/status.h"
+#include "tarn/catalog/grants.h"
+#include "tarn/server/json_io.h"
+
+namespace tarn::lake {
+class Lake;
+}
+
+namespace tarn::server {
+
+struct Call {
+  std::vector<std::string> params;  // path captures, in order
+  std::multimap<std::string, std::string> query;
+  std::string body;
+  catalog::Grants grants;  // of the authenticated caller (empty for public routes)
+
+  std::optional<std::string> Query(const std::string& name) const {
+    auto it = query.find(name);
+    if (it == query.end()) return std::nullopt;
+    return it->second;
+  }
+};
+
+struct Reply {
+  int status = 200;
+  Json body;
+};
+
+using Handler = std::function<Result<Reply>(const Call&)>;
+
+struct Route {
+  std::string method;   // GET, POST, PUT, DELETE
+  std::string pattern;  // regex with capture groups, e.g. "/datasets/([^/]+)"
+  bool requires_auth = true;
+  Handler handler;
+};
+
+// Denies with kPermissionDenied unless `grants` allow `access` to `zone`.
+Status Require(const catalog::Grants& grants, catalog::Zone zone, catalog::Access access);
+
+std::vector<Route> CatalogRoutes(lake::Lake& lake);
+std::vector<Route> AdminRoutes(lake::Lake& lake);
+
+}  // namespace tarn::server

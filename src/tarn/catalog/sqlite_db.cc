@@ -123,6 +123,7 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const std::string& p
     return st;
   }
   auto conn = std::make_unique<SqliteConnection>(db);
+  sqlite3_extended_result_codes(db, 1);  // tell unique from other constraint violations
   sqlite3_busy_timeout(db, 10000);
   TARN_RETURN_IF_ERROR(conn->Execute(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));

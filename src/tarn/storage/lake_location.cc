@@ -40,10 +40,10 @@ Status CheckSegments(std::string_view original, std::string_view rel) {
 
 Result<LakeLocation> LakeLocation::Make(std::string_view root) {
   std::string r(root);
-  while (r.size() > 1 && r.back() == '/') r.pop_back();
   if (r.empty()) return InvalidArgument("lake root is empty");
   if (r.rfind("s3://", 0) == 0) {
-    if (r.size() <= 5) return InvalidArgument("lake root '" + r + "' names no bucket");
+    while (r.back() == '/') r.pop_back();
+    if (r.size() <= 5) return InvalidArgument("lake root '" + std::string(root) + "' names no bucket");
     return LakeLocation(r, false);
   }
   if (r.rfind("file://", 0) == 0) r = r.substr(7);

@@ -5,6 +5,7 @@ BUILD_TYPE ?= RelWithDebInfo
 LAKE ?= ./lake
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc)
+MAKEFLAGS += --no-print-directory
 
 .PHONY: setup configure build test run bench format clean
 

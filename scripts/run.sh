@@ -12,7 +12,7 @@ tarn is starting on http://$listen  (Ctrl-C stops it)
   health:    curl http://$listen/health
   datasets:  curl -H "Authorization: Bearer $token_hint" http://$listen/datasets
   partitions (quarantined):
-             tarn partitions raw.user_events --lake $lake --status quarantined
+             $tarn partitions raw.user_events --lake $lake --status quarantined
   docs:      README.md, docs/api.md
 
 MSG

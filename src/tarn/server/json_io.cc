@@ -123,16 +123,23 @@ Json ToJson(const catalog::SchemaVersion& v) {
 }
 
 Json ToJson(const catalog::Partition& p, const storage::LakeLocation& lake) {
-  return {{"id", p.id},
-          {"dataset_id", p.dataset_id},
-          {"partition_key", p.partition_key},
-          {"file_path", p.file_path},
-          {"location", lake.Resolve(p.file_path)},
-          {"format", catalog::ToString(p.format)},
-          {"row_count", p.row_count},
-          {"size_bytes", p.size_bytes},
-          {"status", catalog::ToString(p.status)},
-          {"created_at", Time(p.created_at)}};
+  // Listings render thousands of these per response: fill the object directly, in key order
+  // (the order Json keeps and prints), rather than through an initializer list of pairs,
+  // which builds and copies a temporary array per field.
+  Json j(Json::value_t::object);
+  auto& o = j.get_ref<Json::object_t&>();
+  auto add = [&o](const char* key, Json value) { o.emplace_hint(o.end(), key, std::move(value)); };
+  add("created_at", Time(p.created_at));
+  add("dataset_id", p.dataset_id);
+  add("file_path", p.file_path);
+  add("format", catalog::ToString(p.format));
+  add("id", p.id);
+  add("location", lake.Resolve(p.file_path));
+  add("partition_key", p.partition_key);
+  add("row_count", p.row_count);
+  add("size_bytes", p.size_bytes);
+  add("status", catalog::ToString(p.status));
+  return j;
 }
 
 Json ToJson(const catalog::QualityRun& r) {

@@ -414,6 +414,17 @@ Status RunSqlite(const Options& o, BackendResult* r) {
   std::string db = (dir / "_tarn" / "catalog.db").string();
   std::string url = "sqlite:" + db;
   if (fs::exists(marker)) {
+    // Opening migrates the cache forward; one migrated by a newer tarn is regenerated.
+    auto cached = lake::Lake::Open({dir.string(), url});
+    if (!cached.ok() && cached.status().code() != ErrorCode::kFailedPrecondition) {
+      return cached.status();
+    }
+    if (!cached.ok()) {
+      std::fprintf(stderr, "sqlite: %s; regenerating\n", cached.status().message().c_str());
+      fs::remove(marker);
+    }
+  }
+  if (fs::exists(marker)) {
     std::ifstream in(marker);
     double secs = 0;
     in >> secs;

@@ -12,7 +12,8 @@ APT_PACKAGES=(
   libsqlite3-dev libpq-dev libssl-dev
   libcpp-httplib-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql postgresql-client python3 python3-psycopg2
+  libavro-dev libsimdjson-dev
+  postgresql postgresql-client python3 python3-psycopg2 python3-avro python3-snappy
 )
 
 DUCKDB_LIB_URL="https://registry.npmjs.org/@duckdb/node-bindings-linux-x64/-/node-bindings-linux-x64-1.5.6-r.1.tgz"

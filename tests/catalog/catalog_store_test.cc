@@ -38,7 +38,7 @@ class CatalogStoreTest : public testing::BackendTest {
   }
 
   static PartitionInput Input(const std::string& key, const std::string& file, int64_t rows = 10) {
-    return {key, file, FileFormat::kAvro, rows, rows * 100};
+    return {key, file, FileFormat::kAvro, rows, rows * 100, std::nullopt};
   }
 
   std::vector<Partition> All(const std::string& dataset_id) {
@@ -317,6 +317,67 @@ TEST_P(CatalogStoreTest, ConcurrentRegistrationsOfTheSameFilesKeepOneRowEach) {
   for (auto& th : threads) th.join();
   for (int t = 1; t < kThreads; ++t) EXPECT_EQ(ids[t], ids[0]);
   EXPECT_EQ(All(ds).size(), static_cast<size_t>(kFiles));
+}
+
+TEST_P(CatalogStoreTest, IngestRunsLandPartitionsAndCursorTogether) {
+  std::string ds = NewDataset(NewSource());
+  auto schema = store_->AddSchemaVersion(ds, R"({"type":"record"})", "f", true);
+  IngestRun in;
+  in.dataset_id = ds;
+  in.window_key = "pg-orders-abc";
+  in.window_description = "orders: updated_at in (, 5]";
+  auto run = store_->StartIngestRun(in);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->status, IngestStatus::kRunning);
+  EXPECT_EQ((*store_->FindIngestRun(ds, "pg-orders-abc"))->id, run->id);
+  EXPECT_FALSE(store_->FindIngestRun(ds, "other")->has_value());
+  EXPECT_FALSE(store_->GetSourceCursor(ds)->has_value());
+
+  // A conflicting file makes the whole landing fail: no partition, no cursor, still running.
+  ASSERT_TRUE(store_->RegisterPartitions(ds, {Input("dt=2024-01-15/hour=00", "raw/e/b.avro", 1)}).ok());
+  IngestRun done = *run;
+  done.records_accepted = 7;
+  done.records_rejected = 2;
+  done.files_written = 1;
+  done.end_cursor = "5";
+  done.deadletter_path = "raw/e/_deadletter/x.jsonl";
+  PartitionInput a = Input("dt=2024-01-15/hour=00", "raw/e/a.avro", 7);
+  a.schema_version_id = schema->version.id;
+  EXPECT_EQ(store_->CompleteIngestRun(done, {a, Input("dt=2024-01-15/hour=00", "raw/e/b.avro", 2)})
+                .status()
+                .code(),
+            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(All(ds).size(), 1u);
+  EXPECT_FALSE(store_->GetSourceCursor(ds)->has_value());
+  EXPECT_EQ(store_->GetIngestRun(run->id)->status, IngestStatus::kRunning);
+
+  auto landed = store_->CompleteIngestRun(done, {a});
+  ASSERT_TRUE(landed.ok()) << landed.status().ToString();
+  EXPECT_EQ(landed->status, IngestStatus::kSucceeded);
+  EXPECT_EQ(landed->records_accepted, 7);
+  EXPECT_EQ(landed->records_rejected, 2);
+  EXPECT_EQ(landed->deadletter_path, "raw/e/_deadletter/x.jsonl");
+  EXPECT_TRUE(landed->finished_at.has_value());
+  EXPECT_EQ(*store_->GetSourceCursor(ds), "5");
+  auto files = All(ds);
+  ASSERT_EQ(files.size(), 2u);
+  for (const auto& f : files) {
+    if (f.file_path == "raw/e/a.avro") {
+      EXPECT_EQ(f.schema_version_id, schema->version.id);
+    }
+  }
+
+  IngestRun second = *store_->StartIngestRun(in);
+  second.error = "io_error: disk full";
+  ASSERT_TRUE(store_->FailIngestRun(second).ok());
+  auto runs = *store_->ListIngestRuns(ds, 10);
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].status, IngestStatus::kFailed);
+  EXPECT_EQ(runs[0].error, "io_error: disk full");
+  done.end_cursor = "9";
+  done.id = runs[0].id;
+  ASSERT_TRUE(store_->CompleteIngestRun(done, {}).ok());
+  EXPECT_EQ(*store_->GetSourceCursor(ds), "9");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CatalogStoreTest, ::testing::Values("sqlite", "postgres"),

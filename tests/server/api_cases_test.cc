@@ -27,7 +27,10 @@ std::vector<ApiCase> LoadCases() {
     ApiCase* c = nullptr;
     while (std::getline(in, line)) {
       if (line.rfind("### ", 0) == 0) {
-        out.push_back({entry.path().filename().string(), line.substr(4)});
+        ApiCase fresh;
+        fresh.file = entry.path().filename().string();
+        fresh.title = line.substr(4);
+        out.push_back(std::move(fresh));
         c = &out.back();
       } else if (!c || (line.empty() && c->method.empty()) || line[0] == '#') {
         continue;

@@ -337,6 +337,11 @@ Result<std::vector<QualityRun>> CatalogService::ListQualityRuns(const std::strin
   return store_->ListQualityRuns(p.id);
 }
 
+Result<IngestRun> CatalogService::GetIngestRun(const std::string& id) {
+  TARN_RETURN_IF_ERROR(CheckId("ingest run", id));
+  return store_->GetIngestRun(id);
+}
+
 Result<IssuedToken> CatalogService::IssueToken(const std::string& name, const std::string& grants) {
   if (name.empty() || name.size() > 255) return Rule("name: must be 1 to 255 characters");
   TARN_ASSIGN_OR_RETURN(Grants g, Grants::Parse(grants));

@@ -112,6 +112,9 @@ class CatalogService {
                                              const QualityRunSpec& spec);
   Result<std::vector<QualityRun>> ListQualityRuns(const std::string& partition_id);
 
+  // Errors: kNotFound.
+  Result<IngestRun> GetIngestRun(const std::string& id);
+
   // Tokens. Authenticate errors: kUnauthenticated for unknown or revoked secrets.
   Result<IssuedToken> IssueToken(const std::string& name, const std::string& grants);
   Result<Grants> Authenticate(const std::string& secret);

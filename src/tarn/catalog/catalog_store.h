@@ -39,6 +39,7 @@ struct PartitionInput {
   FileFormat format = FileFormat::kParquet;
   int64_t row_count = 0;
   int64_t size_bytes = 0;
+  std::optional<std::string> schema_version_id;
 };
 
 struct RegisteredPartition {
@@ -123,6 +124,28 @@ class CatalogStore {
   virtual Result<BackfillRecord> FinishBackfill(const std::string& id, BackfillStatus status,
                                                 std::optional<int64_t> rows_affected) = 0;
   virtual Result<std::vector<BackfillRecord>> ListBackfills(const std::string& dataset_id) = 0;
+
+  // Ingest runs. StartIngestRun inserts `run` as running (id and started_at assigned).
+  // Errors: kNotFound (dataset).
+  virtual Result<IngestRun> StartIngestRun(const IngestRun& run) = 0;
+  // The latest run of the dataset for `window_key`, if any.
+  virtual Result<std::optional<IngestRun>> FindIngestRun(const std::string& dataset_id,
+                                                         const std::string& window_key) = 0;
+  // Errors: kNotFound.
+  virtual Result<IngestRun> GetIngestRun(const std::string& id) = 0;
+  // Newest first.
+  virtual Result<std::vector<IngestRun>> ListIngestRuns(const std::string& dataset_id,
+                                                        int limit) = 0;
+  // Lands a run in one transaction: registers `partitions`, records the run's counters as
+  // succeeded, and advances the dataset's source cursor to run.end_cursor when set. Either all
+  // of it is committed or none. Errors: kNotFound (run), kAlreadyExists (a file registered
+  // with other metadata).
+  virtual Result<IngestRun> CompleteIngestRun(const IngestRun& run,
+                                              const std::vector<PartitionInput>& partitions) = 0;
+  // Marks a run failed with `error` and its counters so far. Errors: kNotFound.
+  virtual Status FailIngestRun(const IngestRun& run) = 0;
+  // Where the dataset's incremental source continues, if it has run before.
+  virtual Result<std::optional<std::string>> GetSourceCursor(const std::string& dataset_id) = 0;
 
   // API tokens, stored hashed. Errors: kAlreadyExists (hash collision), kNotFound.
   virtual Result<ApiToken> CreateToken(const ApiToken& token) = 0;

@@ -108,6 +108,36 @@ CREATE TABLE api_tokens (
 ALTER TABLE datasets ADD CONSTRAINT fk_datasets_schema_version
   FOREIGN KEY (schema_version_id) REFERENCES schema_versions(id) DEFERRABLE INITIALLY DEFERRED;
 )sql"},
+    // Raw-zone ingestion: runs, the schema each file was written with, and where incremental
+    // sources continue.
+    {2, "ingest runs and source cursors",
+     R"sql(
+ALTER TABLE partitions ADD COLUMN schema_version_id {uuid} REFERENCES schema_versions(id);
+CREATE TABLE ingest_runs (
+  id {uuid} PRIMARY KEY,
+  dataset_id {uuid} NOT NULL REFERENCES datasets(id),
+  window_key VARCHAR(255) NOT NULL,
+  window_description TEXT NOT NULL,
+  status VARCHAR(20) NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+  files_written INT NOT NULL DEFAULT 0,
+  records_accepted BIGINT NOT NULL DEFAULT 0,
+  records_rejected BIGINT NOT NULL DEFAULT 0,
+  bytes_read BIGINT NOT NULL DEFAULT 0,
+  deadletter_path TEXT,
+  end_cursor TEXT,
+  error TEXT,
+  started_at {ts} NOT NULL,
+  finished_at {ts}
+);
+CREATE INDEX idx_ingest_runs_dataset ON ingest_runs(dataset_id, started_at);
+CREATE INDEX idx_ingest_runs_window ON ingest_runs(dataset_id, window_key);
+CREATE TABLE source_cursors (
+  dataset_id {uuid} PRIMARY KEY REFERENCES datasets(id),
+  cursor_value TEXT NOT NULL,
+  updated_at {ts} NOT NULL
+);
+)sql",
+     ""},
 };
 
 void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {

@@ -43,6 +43,10 @@ constexpr std::array<std::pair<BackfillStatus, std::string_view>, 3> kBackfillSt
     {{BackfillStatus::kRunning, "running"}, {BackfillStatus::kSuccess, "success"},
      {BackfillStatus::kFailed, "failed"}}};
 
+constexpr std::array<std::pair<IngestStatus, std::string_view>, 3> kIngestStatuses{
+    {{IngestStatus::kRunning, "running"}, {IngestStatus::kSucceeded, "succeeded"},
+     {IngestStatus::kFailed, "failed"}}};
+
 }  // namespace
 
 std::string_view ToString(Zone v) { return NameOf(kZones, v); }
@@ -57,5 +61,7 @@ bool Parse(std::string_view s, FileFormat* out) { return ValueOf(kFormats, s, ou
 bool Parse(std::string_view s, PartitionStatus* out) { return ValueOf(kPartitionStatuses, s, out); }
 bool Parse(std::string_view s, QualityStatus* out) { return ValueOf(kQualityStatuses, s, out); }
 bool Parse(std::string_view s, BackfillStatus* out) { return ValueOf(kBackfillStatuses, s, out); }
+std::string_view ToString(IngestStatus v) { return NameOf(kIngestStatuses, v); }
+bool Parse(std::string_view s, IngestStatus* out) { return ValueOf(kIngestStatuses, s, out); }
 
 }  // namespace tarn::catalog

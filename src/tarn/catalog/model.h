@@ -20,6 +20,7 @@ enum class FileFormat { kParquet, kAvro, kJson };
 enum class PartitionStatus { kLanded, kPassed, kQuarantined, kPromoted };
 enum class QualityStatus { kPassed, kFailed, kSkipped };
 enum class BackfillStatus { kRunning, kSuccess, kFailed };
+enum class IngestStatus { kRunning, kSucceeded, kFailed };
 
 // Names as stored and shown ("raw", "batch", "parquet", ...); Parse* return false on anything else.
 std::string_view ToString(Zone v);
@@ -28,12 +29,14 @@ std::string_view ToString(FileFormat v);
 std::string_view ToString(PartitionStatus v);
 std::string_view ToString(QualityStatus v);
 std::string_view ToString(BackfillStatus v);
+std::string_view ToString(IngestStatus v);
 bool Parse(std::string_view s, Zone* out);
 bool Parse(std::string_view s, SourceType* out);
 bool Parse(std::string_view s, FileFormat* out);
 bool Parse(std::string_view s, PartitionStatus* out);
 bool Parse(std::string_view s, QualityStatus* out);
 bool Parse(std::string_view s, BackfillStatus* out);
+bool Parse(std::string_view s, IngestStatus* out);
 
 struct DataSource {
   std::string id;
@@ -77,6 +80,7 @@ struct Partition {
   int64_t size_bytes = 0;
   PartitionStatus status = PartitionStatus::kLanded;
   UnixMicros created_at = 0;
+  std::optional<std::string> schema_version_id;  // the schema the file was written with
 };
 
 struct QualityRun {
@@ -100,6 +104,24 @@ struct BackfillRecord {
   UnixMicros started_at = 0;
   std::optional<UnixMicros> completed_at;
   BackfillStatus status = BackfillStatus::kRunning;
+};
+
+// One ingestion of one window of a source into the raw zone.
+struct IngestRun {
+  std::string id;
+  std::string dataset_id;
+  std::string window_key;          // stable id of the window; names the raw files
+  std::string window_description;  // human description of the window
+  IngestStatus status = IngestStatus::kRunning;
+  int files_written = 0;
+  int64_t records_accepted = 0;
+  int64_t records_rejected = 0;
+  int64_t bytes_read = 0;
+  std::optional<std::string> deadletter_path;  // relative to the lake, when records were rejected
+  std::optional<std::string> end_cursor;       // incremental sources: where the next run starts
+  std::optional<std::string> error;
+  UnixMicros started_at = 0;
+  std::optional<UnixMicros> finished_at;
 };
 
 struct ApiToken {

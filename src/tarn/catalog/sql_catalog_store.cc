@@ -6,81 +6,16 @@
 #include "tarn/catalog/catalog_store.h"
 #include "tarn/catalog/migrations.h"
 #include "tarn/catalog/sql_db.h"
+#include "tarn/catalog/sql_rows.h"
 
 namespace tarn::catalog {
 namespace {
-
-constexpr const char* kSourceCols =
-    "id, name, type, connection_config, owner, created_at";
-constexpr const char* kDatasetCols =
-    "d.id, d.source_id, d.name, d.zone, d.schema_version_id, sv.version, d.owner, d.sla_hours, "
-    "d.created_at, d.updated_at";
-constexpr const char* kDatasetFrom =
-    " FROM datasets d LEFT JOIN schema_versions sv ON sv.id = d.schema_version_id";
-constexpr const char* kSchemaCols =
-    "id, dataset_id, version, schema_json, fingerprint, is_current, created_at";
-constexpr const char* kPartitionCols =
-    "id, dataset_id, partition_key, file_path, format, row_count, size_bytes, status, created_at";
-constexpr const char* kRunCols =
-    "id, partition_id, dataset_id, status, rules_passed, rules_failed, anomaly_score, run_at";
-constexpr const char* kBackfillCols =
-    "id, dataset_id, dag_run_id, partition_key, triggered_by, rows_affected, started_at, "
-    "completed_at, status";
-constexpr const char* kTokenCols = "id, name, token_hash, grants, created_at, revoked_at";
 
 template <typename E>
 E ParseOr(const std::string& s, E fallback) {
   E v = fallback;
   Parse(s, &v);
   return v;
-}
-
-DataSource ToSource(const SqlRow& r) {
-  return {r.Text(0), r.Text(1), ParseOr(r.Text(2), SourceType::kBatch), r.Text(3), r.Text(4),
-          r.Time(5)};
-}
-
-Dataset ToDataset(const SqlRow& r) {
-  Dataset d;
-  d.id = r.Text(0);
-  d.source_id = r.Text(1);
-  d.name = r.Text(2);
-  d.zone = ParseOr(r.Text(3), Zone::kRaw);
-  d.schema_version_id = r.OptText(4);
-  if (auto v = r.OptInt(5)) d.schema_version = static_cast<int>(*v);
-  d.owner = r.Text(6);
-  d.sla_hours = static_cast<int>(r.Int(7));
-  d.created_at = r.Time(8);
-  d.updated_at = r.Time(9);
-  return d;
-}
-
-SchemaVersion ToSchema(const SqlRow& r) {
-  return {r.Text(0), r.Text(1), static_cast<int>(r.Int(2)), r.Text(3), r.Text(4), r.Bool(5),
-          r.Time(6)};
-}
-
-Partition ToPartition(const SqlRow& r) {
-  return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), ParseOr(r.Text(4), FileFormat::kParquet),
-          r.Int(5),  r.Int(6),  ParseOr(r.Text(7), PartitionStatus::kLanded), r.Time(8)};
-}
-
-QualityRun ToRun(const SqlRow& r) {
-  return {r.Text(0), r.Text(1), r.Text(2), ParseOr(r.Text(3), QualityStatus::kSkipped),
-          static_cast<int>(r.Int(4)), static_cast<int>(r.Int(5)), r.OptDouble(6), r.Time(7)};
-}
-
-BackfillRecord ToBackfill(const SqlRow& r) {
-  BackfillRecord b{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.OptInt(5), r.Time(6),
-                   std::nullopt, ParseOr(r.Text(8), BackfillStatus::kRunning)};
-  if (!r.IsNull(7)) b.completed_at = r.Time(7);
-  return b;
-}
-
-ApiToken ToToken(const SqlRow& r) {
-  ApiToken t{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Time(4), std::nullopt};
-  if (!r.IsNull(5)) t.revoked_at = r.Time(5);
-  return t;
 }
 
 SqlValue Str(std::string_view s) { return std::string(s); }
@@ -243,46 +178,11 @@ class SqlCatalogStore final : public CatalogStore {
   Result<std::vector<RegisteredPartition>> RegisterPartitions(
       const std::string& dataset_id, const std::vector<PartitionInput>& inputs) override {
     std::vector<RegisteredPartition> out;
-    Status st = Write([&](SqlConnection& c) -> Status {
-      out.clear();
-      out.reserve(inputs.size());
+    TARN_RETURN_IF_ERROR(Write([&](SqlConnection& c) -> Status {
       TARN_ASSIGN_OR_RETURN(auto ds, c.Query("SELECT id FROM datasets WHERE id = ?", {dataset_id}));
       if (ds.rows.empty()) return NotFound("no dataset with id " + dataset_id);
-      std::string now = FormatIsoTimestamp(Now());
-      for (const PartitionInput& in : inputs) {
-        RegisteredPartition reg;
-        Partition& p = reg.partition;
-        p = {NewUuid(), dataset_id, in.partition_key, in.file_path, in.format,
-             in.row_count, in.size_bytes, PartitionStatus::kLanded, 0};
-        TARN_ASSIGN_OR_RETURN(
-            auto ins, c.Query("INSERT INTO partitions (id, dataset_id, partition_key, file_path, "
-                              "format, row_count, size_bytes, status, created_at) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, 'landed', ?) "
-                              "ON CONFLICT (dataset_id, file_path) DO NOTHING",
-                              {p.id, dataset_id, in.partition_key, in.file_path,
-                               Str(ToString(in.format)), in.row_count, in.size_bytes, now}));
-        reg.created = ins.affected == 1;
-        if (reg.created) {
-          p.created_at = ParseIsoTimestamp(now).value();
-        } else {
-          TARN_ASSIGN_OR_RETURN(auto prev, c.Query(std::string("SELECT ") + kPartitionCols +
-                                                       " FROM partitions WHERE dataset_id = ? AND "
-                                                       "file_path = ?",
-                                                   {dataset_id, in.file_path}));
-          p = ToPartition(prev.rows.at(0));
-          if (p.partition_key != in.partition_key || p.format != in.format ||
-              p.row_count != in.row_count || p.size_bytes != in.size_bytes) {
-            return AlreadyExists("file " + in.file_path + " is already registered as partition " +
-                                 p.id + " with different metadata (key " + p.partition_key +
-                                 ", " + std::to_string(p.row_count) + " rows, " +
-                                 std::to_string(p.size_bytes) + " bytes)");
-          }
-        }
-        out.push_back(std::move(reg));
-      }
-      return Status::OK();
-    });
-    TARN_RETURN_IF_ERROR(st);
+      return RegisterIn(c, dataset_id, inputs, &out);
+    }));
     return out;
   }
 
@@ -424,6 +324,80 @@ class SqlCatalogStore final : public CatalogStore {
                                    {dataset_id}, ToBackfill);
   }
 
+  Result<IngestRun> StartIngestRun(const IngestRun& in) override {
+    IngestRun run = in;
+    run.id = NewUuid();
+    run.started_at = Now();
+    run.status = IngestStatus::kRunning;
+    TARN_RETURN_IF_ERROR(Write([&](SqlConnection& c) -> Status {
+      TARN_ASSIGN_OR_RETURN(auto ds, c.Query("SELECT id FROM datasets WHERE id = ?", {run.dataset_id}));
+      if (ds.rows.empty()) return NotFound("no dataset with id " + run.dataset_id);
+      return c.Query("INSERT INTO ingest_runs (id, dataset_id, window_key, window_description, "
+                     "status, started_at) VALUES (?, ?, ?, ?, 'running', ?)",
+                     {run.id, run.dataset_id, run.window_key, run.window_description,
+                      Ts(run.started_at)})
+          .status();
+    }));
+    return run;
+  }
+
+  Result<std::optional<IngestRun>> FindIngestRun(const std::string& dataset_id,
+                                                 const std::string& window_key) override {
+    TARN_ASSIGN_OR_RETURN(auto runs, ReadAll<IngestRun>(
+                                         std::string("SELECT ") + kIngestCols +
+                                             " FROM ingest_runs WHERE dataset_id = ? AND "
+                                             "window_key = ? ORDER BY started_at DESC, id DESC "
+                                             "LIMIT 1",
+                                         {dataset_id, window_key}, ToIngestRun));
+    if (runs.empty()) return std::optional<IngestRun>();
+    return std::optional<IngestRun>(std::move(runs[0]));
+  }
+
+  Result<IngestRun> GetIngestRun(const std::string& id) override {
+    return ReadOne<IngestRun>(std::string("SELECT ") + kIngestCols + " FROM ingest_runs WHERE id = ?",
+                              {id}, ToIngestRun, "ingest run " + id);
+  }
+
+  Result<std::vector<IngestRun>> ListIngestRuns(const std::string& dataset_id, int limit) override {
+    return ReadAll<IngestRun>(std::string("SELECT ") + kIngestCols +
+                                  " FROM ingest_runs WHERE dataset_id = ? "
+                                  "ORDER BY started_at DESC, id DESC LIMIT ?",
+                              {dataset_id, int64_t{limit}}, ToIngestRun);
+  }
+
+  Result<IngestRun> CompleteIngestRun(const IngestRun& run,
+                                      const std::vector<PartitionInput>& partitions) override {
+    TARN_RETURN_IF_ERROR(Write([&](SqlConnection& c) -> Status {
+      std::vector<RegisteredPartition> regs;
+      TARN_RETURN_IF_ERROR(RegisterIn(c, run.dataset_id, partitions, &regs));
+      TARN_RETURN_IF_ERROR(FinishRun(c, run, IngestStatus::kSucceeded));
+      if (!run.end_cursor) return Status::OK();
+      std::string now = FormatIsoTimestamp(Now());
+      return c.Query("INSERT INTO source_cursors (dataset_id, cursor_value, updated_at) "
+                     "VALUES (?, ?, ?) ON CONFLICT (dataset_id) DO UPDATE SET "
+                     "cursor_value = excluded.cursor_value, updated_at = excluded.updated_at",
+                     {run.dataset_id, *run.end_cursor, now})
+          .status();
+    }));
+    return GetIngestRun(run.id);
+  }
+
+  Status FailIngestRun(const IngestRun& run) override {
+    return Write([&](SqlConnection& c) { return FinishRun(c, run, IngestStatus::kFailed); });
+  }
+
+  Result<std::optional<std::string>> GetSourceCursor(const std::string& dataset_id) override {
+    std::optional<std::string> out;
+    TARN_RETURN_IF_ERROR(pool_->Read([&](SqlConnection& c) -> Status {
+      TARN_ASSIGN_OR_RETURN(auto res, c.Query("SELECT cursor_value FROM source_cursors "
+                                              "WHERE dataset_id = ?",
+                                              {dataset_id}));
+      if (!res.rows.empty()) out = res.rows[0].Text(0);
+      return Status::OK();
+    }));
+    return out;
+  }
+
   Result<ApiToken> CreateToken(const ApiToken& in) override {
     ApiToken t = in;
     t.id = NewUuid();
@@ -479,6 +453,63 @@ class SqlCatalogStore final : public CatalogStore {
                                             {id}));
     if (res.rows.empty()) return NotFound("no dataset with id " + id);
     return ToDataset(res.rows[0]);
+  }
+
+  // Registers `inputs` on `c` (inside the caller's transaction); idempotent per file.
+  Status RegisterIn(SqlConnection& c, const std::string& dataset_id,
+                    const std::vector<PartitionInput>& inputs,
+                    std::vector<RegisteredPartition>* out) {
+    out->reserve(out->size() + inputs.size());
+    std::string now = FormatIsoTimestamp(Now());
+    for (const PartitionInput& in : inputs) {
+      RegisteredPartition reg;
+      Partition& p = reg.partition;
+      p = {NewUuid(), dataset_id, in.partition_key, in.file_path, in.format, in.row_count,
+           in.size_bytes, PartitionStatus::kLanded, 0, in.schema_version_id};
+      SqlValue schema = in.schema_version_id ? SqlValue(*in.schema_version_id) : SqlValue();
+      TARN_ASSIGN_OR_RETURN(
+          auto ins, c.Query("INSERT INTO partitions (id, dataset_id, partition_key, file_path, "
+                            "format, row_count, size_bytes, status, created_at, "
+                            "schema_version_id) VALUES (?, ?, ?, ?, ?, ?, ?, 'landed', ?, ?) "
+                            "ON CONFLICT (dataset_id, file_path) DO NOTHING",
+                            {p.id, dataset_id, in.partition_key, in.file_path,
+                             Str(ToString(in.format)), in.row_count, in.size_bytes, now, schema}));
+      reg.created = ins.affected == 1;
+      if (reg.created) {
+        p.created_at = ParseIsoTimestamp(now).value();
+      } else {
+        TARN_ASSIGN_OR_RETURN(auto prev, c.Query(std::string("SELECT ") + kPartitionCols +
+                                                     " FROM partitions WHERE dataset_id = ? AND "
+                                                     "file_path = ?",
+                                                 {dataset_id, in.file_path}));
+        p = ToPartition(prev.rows.at(0));
+        if (p.partition_key != in.partition_key || p.format != in.format ||
+            p.row_count != in.row_count || p.size_bytes != in.size_bytes) {
+          return AlreadyExists("file " + in.file_path + " is already registered as partition " +
+                               p.id + " with different metadata (key " + p.partition_key + ", " +
+                               std::to_string(p.row_count) + " rows, " +
+                               std::to_string(p.size_bytes) + " bytes)");
+        }
+      }
+      out->push_back(std::move(reg));
+    }
+    return Status::OK();
+  }
+
+  Status FinishRun(SqlConnection& c, const IngestRun& run, IngestStatus status) {
+    SqlValue error = run.error ? SqlValue(*run.error) : SqlValue();
+    SqlValue dead = run.deadletter_path ? SqlValue(*run.deadletter_path) : SqlValue();
+    SqlValue cursor = run.end_cursor ? SqlValue(*run.end_cursor) : SqlValue();
+    TARN_ASSIGN_OR_RETURN(
+        auto res, c.Query("UPDATE ingest_runs SET status = ?, files_written = ?, "
+                          "records_accepted = ?, records_rejected = ?, bytes_read = ?, "
+                          "deadletter_path = ?, end_cursor = ?, error = ?, finished_at = ? "
+                          "WHERE id = ?",
+                          {Str(ToString(status)), int64_t{run.files_written}, run.records_accepted,
+                           run.records_rejected, run.bytes_read, dead, cursor, error, Ts(Now()),
+                           run.id}));
+    if (res.affected == 0) return NotFound("no ingest run with id " + run.id);
+    return Status::OK();
   }
 
   Status MakeCurrent(SqlConnection& c, const std::string& dataset_id, const std::string& id) {

@@ -74,6 +74,7 @@ int RunCli(int argc, char** argv) {
   });
   AddCatalogCommands(app, options, &exit_code);
   AddServeCommands(app, options, &exit_code);
+  AddIngestCommands(app, options, &exit_code);
 
   try {
     app.parse(argc, argv);

@@ -39,6 +39,7 @@ void PrintTable(const std::vector<std::string>& headers,
 // Registers subcommands; each sets `*exit_code` when it runs.
 void AddCatalogCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 void AddServeCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
+void AddIngestCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 
 int RunCli(int argc, char** argv);
 

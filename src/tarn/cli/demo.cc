@@ -1,6 +1,10 @@
 #include "tarn/cli/demo.h"
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "tarn/ingest/raw_ingestor.h"
 
 namespace tarn::cli {
 namespace {
@@ -18,21 +22,52 @@ constexpr const char* kRawSchema = R"({
   ]})";
 
 constexpr int64_t kMicrosPerHour = 3'600'000'000;
+constexpr int kBatches = 3;
+constexpr int kEventsPerBatch = 2000;
+
+// Writes the landing file of one demo batch (once: rewriting would make it a new window).
+// Events are deterministic; every 250th is malformed so the dead letters have something to show.
+Status WriteBatch(const std::string& path, int batch, UnixMicros start) {
+  if (std::filesystem::exists(path)) return Status::OK();
+  std::ofstream out(path + ".tmp");
+  static const char* kTypes[] = {"page_view", "click", "add_to_cart", "purchase"};
+  static const char* kCountries[] = {"US", "DE", "FR", "BR", "IN"};
+  for (int i = 0; i < kEventsPerBatch; ++i) {
+    int n = batch * kEventsPerBatch + i;
+    std::string ts = FormatIsoTimestamp(start + static_cast<int64_t>(i) * 1'700'000);
+    if (i % 250 == 249) {
+      out << "{\"event_id\": \"ev-" << n << "\", \"user_id\": \"u" << n % 97 << "\", \"event_ts\": \""
+          << ts << "\"}\n";  // user_id is not a number
+      continue;
+    }
+    const char* type = kTypes[(n * 7) % 4];
+    out << "{\"event_id\": \"ev-" << n << "\", \"user_id\": " << (n * 31) % 997
+        << ", \"event_type\": \"" << type << "\", \"country\": \"" << kCountries[n % 5] << "\"";
+    if (type == std::string("purchase")) out << ", \"amount\": " << (n % 200) + 0.99;
+    out << ", \"event_ts\": \"" << ts << "\"}\n";
+  }
+  out.close();
+  if (!out) return IOError("writing " + path);
+  std::filesystem::rename(path + ".tmp", path);
+  return Status::OK();
+}
 
 }  // namespace
 
 Result<std::string> SeedDemo(lake::Lake& lake) {
   catalog::CatalogService& cat = lake.catalog();
+  TARN_ASSIGN_OR_RETURN(storage::ObjectStore * objects, lake.objects());
+  std::string landing = cat.lake().root() + "/landing/" + kSourceName;
+  std::filesystem::create_directories(landing);
+
   TARN_ASSIGN_OR_RETURN(auto existing, cat.store().FindSourceByName(kSourceName));
   catalog::DataSource source;
   if (existing) {
     source = *existing;
   } else {
-    TARN_ASSIGN_OR_RETURN(source, cat.CreateSource(
-                                      {kSourceName, "batch",
-                                       R"({"connector": "file", "path": "demo/events/*.jsonl",
-                                           "format": "jsonl"})",
-                                       "data-eng-team"}));
+    std::string config = R"({"connector": "file", "format": "jsonl", "path": ")" + landing +
+                         R"(/events-0.jsonl"})";
+    TARN_ASSIGN_OR_RETURN(source, cat.CreateSource({kSourceName, "batch", config, "data-eng-team"}));
   }
   TARN_ASSIGN_OR_RETURN(auto raw, cat.UpsertDataset({source.id, "user_events", "raw",
                                                      "data-eng-team", 4}));
@@ -43,33 +78,42 @@ Result<std::string> SeedDemo(lake::Lake& lake) {
           .status());
   TARN_RETURN_IF_ERROR(cat.RegisterSchema(raw.dataset.id, kRawSchema, true).status());
 
-  // Two days of hourly partitions ending at the last full hour.
-  UnixMicros end = Clock::System().Now() / kMicrosPerHour * kMicrosPerHour;
-  std::vector<catalog::PartitionSpec> specs;
-  for (int h = 48; h >= 1; --h) {
-    std::string iso = FormatIsoTimestamp(end - h * kMicrosPerHour);
-    std::string key = "dt=" + iso.substr(0, 10) + "/hour=" + iso.substr(11, 2);
-    int64_t rows = 40000 + (h * 7919) % 9000;
-    specs.push_back({key, "raw/user_events/" + key + "/demo-clickstream-0000.avro", "avro", rows,
-                     rows * 61});
+  // Three landed batches of events, each ingested as its own window.
+  UnixMicros start = Clock::System().Now() / kMicrosPerHour * kMicrosPerHour - 3 * kMicrosPerHour;
+  ingest::RawIngestor ingestor(cat, *objects);
+  int64_t accepted = 0, rejected = 0;
+  for (int b = 0; b < kBatches; ++b) {
+    std::string path = landing + "/events-" + std::to_string(b) + ".jsonl";
+    TARN_RETURN_IF_ERROR(WriteBatch(path, b, start + b * kMicrosPerHour));
+    ingest::IngestOptions options;
+    options.overrides_json = R"({"path": ")" + path + R"("})";
+    TARN_ASSIGN_OR_RETURN(auto run, ingestor.Run(raw.dataset.id, options));
+    if (run.status != catalog::IngestStatus::kSucceeded) {
+      return Internal("demo ingest failed: " + run.error.value_or("?"));
+    }
+    accepted += run.records_accepted;
+    rejected += run.records_rejected;
   }
-  TARN_ASSIGN_OR_RETURN(auto regs, cat.RegisterPartitions(raw.dataset.id, specs));
+
+  // Every landed partition gets a quality run; the second batch fails its null-rate rule.
+  TARN_ASSIGN_OR_RETURN(auto listing, cat.ListPartitions(raw.dataset.id, {}));
   int quarantined = 0;
-  for (size_t i = 0; i < regs.size(); ++i) {
-    if (!regs[i].created) continue;  // already seeded: keep its history
-    // Every partition is checked; the one from 30 hours ago fails its null-rate rule.
-    bool fail = i == 18;
-    TARN_RETURN_IF_ERROR(cat.RecordQualityRun(regs[i].partition.id,
-                                              {fail ? "failed" : "passed", fail ? 11 : 12,
-                                               fail ? 1 : 0, fail ? 0.73 : 0.05})
+  for (size_t i = 0; i < listing.partitions.size(); ++i) {
+    const auto& p = listing.partitions[i];
+    if (p.status != catalog::PartitionStatus::kLanded) continue;
+    bool fail = i == 1;
+    TARN_RETURN_IF_ERROR(cat.RecordQualityRun(p.id, {fail ? "failed" : "passed", fail ? 11 : 12,
+                                                     fail ? 1 : 0, fail ? 0.73 : 0.05})
                              .status());
     quarantined += fail;
   }
   char buf[512];
   std::snprintf(buf, sizeof buf,
-                "demo: source %s, datasets raw.user_events, curated.user_events, "
-                "serving.daily_active_users; %zu hourly raw partitions (%d newly quarantined)\n",
-                kSourceName, regs.size(), quarantined);
+                "demo: source %s -> raw.user_events (%zu Avro files, %lld events landed, %lld "
+                "rejected to dead letters, %d partition quarantined); curated.user_events, "
+                "serving.daily_active_users created\n",
+                kSourceName, listing.partitions.size(), static_cast<long long>(accepted),
+                static_cast<long long>(rejected), quarantined);
   return std::string(buf);
 }
 

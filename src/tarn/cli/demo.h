@@ -1,6 +1,7 @@
-// The demo a newcomer sees after `make run`: a clickstream source, raw/curated/serving
-// datasets, a registered schema, two days of hourly raw partitions with quality runs (one
-// failed and quarantined). Idempotent: seeding twice changes nothing.
+// The demo a newcomer sees after `make run`: a clickstream source whose landing files are
+// ingested into raw.user_events (real Avro files, dead letters for the malformed events),
+// quality runs on the landed partitions (one quarantined), and the curated and serving
+// datasets the later stages fill. Idempotent: seeding again lands nothing new.
 #pragma once
 
 #include <string>

@@ -49,6 +49,9 @@ Result<std::unique_ptr<Lake>> Lake::Open(const LakeOptions& options) {
   }
   lake->catalog_url_ =
       options.catalog_url.empty() ? "sqlite:" + lake->control_dir_ + "/catalog.db" : options.catalog_url;
+  if (location.is_local()) {
+    TARN_ASSIGN_OR_RETURN(lake->objects_, storage::MakeLocalObjectStore(location.root()));
+  }
   TARN_ASSIGN_OR_RETURN(auto store, catalog::CatalogStore::Open(lake->catalog_url_));
   lake->catalog_ = std::make_unique<catalog::CatalogService>(std::move(store), std::move(location));
   return lake;
@@ -56,6 +59,14 @@ Result<std::unique_ptr<Lake>> Lake::Open(const LakeOptions& options) {
 
 std::string Lake::catalog_kind() const {
   return catalog_url_.rfind("sqlite:", 0) == 0 ? "sqlite" : "postgresql";
+}
+
+Result<storage::ObjectStore*> Lake::objects() {
+  if (!objects_) {
+    return FailedPrecondition("lake " + catalog_->lake().root() +
+                              ": reading and writing data on object storage is not supported yet");
+  }
+  return objects_.get();
 }
 
 std::string Lake::admin_token_path() const { return control_dir_ + "/admin.token"; }

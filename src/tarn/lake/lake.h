@@ -8,6 +8,7 @@
 
 #include "tarn/base/status.h"
 #include "tarn/catalog/catalog_service.h"
+#include "tarn/storage/object_store.h"
 
 namespace tarn::lake {
 
@@ -23,6 +24,9 @@ class Lake {
   static Result<std::unique_ptr<Lake>> Open(const LakeOptions& options);
 
   catalog::CatalogService& catalog() { return *catalog_; }
+  // The lake's object store. Errors: kFailedPrecondition for lakes on object storage, which
+  // this release registers metadata for but does not read or write.
+  Result<storage::ObjectStore*> objects();
   const std::string& catalog_url() const { return catalog_url_; }
   // "sqlite" or "postgresql".
   std::string catalog_kind() const;
@@ -39,6 +43,7 @@ class Lake {
   std::string control_dir_;
   std::string catalog_url_;
   std::unique_ptr<catalog::CatalogService> catalog_;
+  std::unique_ptr<storage::ObjectStore> objects_;
 };
 
 // The default catalog URL for a lake at `root`.

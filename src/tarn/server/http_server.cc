@@ -6,6 +6,7 @@
 
 #include "tarn/base/log.h"
 #include "tarn/lake/lake.h"
+#include "tarn/server/job_runner.h"
 #include "tarn/server/routes.h"
 
 namespace tarn::server {
@@ -75,6 +76,7 @@ Status Require(const catalog::Grants& grants, catalog::Zone zone, catalog::Acces
 struct HttpServer::Impl {
   lake::Lake* lake = nullptr;
   httplib::Server http;
+  JobRunner jobs;  // destroyed (joined) before the lake goes away
   int port = 0;
 
   void Install(const Route& route) {
@@ -153,6 +155,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(lake::Lake& lake,
   });
   for (const Route& r : CatalogRoutes(lake)) impl->Install(r);
   for (const Route& r : AdminRoutes(lake)) impl->Install(r);
+  for (const Route& r : IngestRoutes(lake, impl->jobs)) impl->Install(r);
 
   impl->port = options.port == 0 ? http.bind_to_any_port(options.host)
                                  : (http.bind_to_port(options.host, options.port) ? options.port : -1);
@@ -171,7 +174,9 @@ Status HttpServer::Serve() {
 }
 
 void HttpServer::Stop() {
-  if (impl_ && impl_->http.is_running()) impl_->http.stop();
+  if (!impl_) return;
+  if (impl_->http.is_running()) impl_->http.stop();
+  impl_->jobs.WaitAll();
 }
 
 Status ParseListenAddress(const std::string& text, ServerOptions* options) {

@@ -153,6 +153,24 @@ Json ToJson(const catalog::QualityRun& r) {
           {"run_at", Time(r.run_at)}};
 }
 
+Json ToJson(const catalog::IngestRun& r) {
+  auto opt = [](const std::optional<std::string>& v) { return v ? Json(*v) : Json(); };
+  return {{"id", r.id},
+          {"dataset_id", r.dataset_id},
+          {"status", catalog::ToString(r.status)},
+          {"window", r.window_description},
+          {"window_key", r.window_key},
+          {"files_written", r.files_written},
+          {"records_accepted", r.records_accepted},
+          {"records_rejected", r.records_rejected},
+          {"bytes_read", r.bytes_read},
+          {"deadletter_path", opt(r.deadletter_path)},
+          {"end_cursor", opt(r.end_cursor)},
+          {"error", opt(r.error)},
+          {"started_at", Time(r.started_at)},
+          {"finished_at", r.finished_at ? Json(Time(*r.finished_at)) : Json()}};
+}
+
 Json ToJson(const catalog::ApiToken& t) {
   return {{"id", t.id},
           {"name", t.name},

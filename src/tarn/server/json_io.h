@@ -43,5 +43,6 @@ Json ToJson(const catalog::SchemaVersion& v);
 Json ToJson(const catalog::Partition& p, const storage::LakeLocation& lake);
 Json ToJson(const catalog::QualityRun& r);
 Json ToJson(const catalog::ApiToken& t);
+Json ToJson(const catalog::IngestRun& r);
 
 }  // namespace tarn::server

@@ -51,5 +51,7 @@ Status Require(const catalog::Grants& grants, catalog::Zone zone, catalog::Acces
 
 std::vector<Route> CatalogRoutes(lake::Lake& lake);
 std::vector<Route> AdminRoutes(lake::Lake& lake);
+class JobRunner;
+std::vector<Route> IngestRoutes(lake::Lake& lake, JobRunner& jobs);
 
 }  // namespace tarn::server

@@ -144,6 +144,21 @@ TEST_P(CatalogStoreTest, SchemaVersionsAndTheDatasetPointerMoveTogether) {
 
   EXPECT_EQ(store_->AddSchemaVersion(NewUuid(), "{}", "f", true).status().code(),
             ErrorCode::kNotFound);
+
+  // History: which version was current when.
+  UnixMicros now = Clock::System().Now();
+  EXPECT_FALSE(store_->SchemaVersionAsOf(ds, 0)->has_value());
+  EXPECT_EQ((*store_->SchemaVersionAsOf(ds, now))->version, 2);
+  ASSERT_TRUE(store_->AddSchemaVersion(ds, R"({"type":"record","v":1})", "f1", true).ok());
+  EXPECT_EQ((*store_->SchemaVersionAsOf(ds, now))->version, 2);
+  EXPECT_EQ((*store_->SchemaVersionAsOf(ds, Clock::System().Now()))->version, 1);
+  EXPECT_EQ(store_->SchemaVersionAsOf(NewUuid(), now).status().code(), ErrorCode::kNotFound);
+
+  EXPECT_EQ(store_->GetDataset(ds)->compatibility, "BACKWARD");
+  ASSERT_TRUE(store_->SetCompatibility(ds, "FULL_TRANSITIVE").ok());
+  EXPECT_EQ(store_->GetDataset(ds)->compatibility, "FULL_TRANSITIVE");
+  EXPECT_FALSE(store_->SetCompatibility(ds, "SOMETIMES").ok());  // the CHECK constraint
+  EXPECT_EQ(store_->SetCompatibility(NewUuid(), "NONE").code(), ErrorCode::kNotFound);
 }
 
 TEST_P(CatalogStoreTest, RegistrationIsIdempotentPerFile) {

@@ -102,6 +102,11 @@ class CatalogStore {
                                                     const std::string& fingerprint,
                                                     bool set_current) = 0;
   virtual Result<std::vector<SchemaVersion>> ListSchemaVersions(const std::string& dataset_id) = 0;
+  // The version that was current at `at`, if any was. Errors: kNotFound (dataset).
+  virtual Result<std::optional<SchemaVersion>> SchemaVersionAsOf(const std::string& dataset_id,
+                                                                  UnixMicros at) = 0;
+  // Sets the dataset's compatibility mode (validated by the caller). Errors: kNotFound.
+  virtual Status SetCompatibility(const std::string& dataset_id, const std::string& mode) = 0;
 
   // Registers all `inputs` in one transaction (all or nothing). Idempotent per
   // (dataset, file_path). Errors: kNotFound (dataset).

@@ -138,6 +138,23 @@ CREATE TABLE source_cursors (
 );
 )sql",
      ""},
+    // Schema registry: a compatibility mode per dataset, and when each version became current
+    // (so "what was the schema at 2am on Tuesday" has an exact answer).
+    {3, "schema compatibility and history",
+     R"sql(
+ALTER TABLE datasets ADD COLUMN compatibility VARCHAR(30) NOT NULL DEFAULT 'BACKWARD'
+  CHECK (compatibility IN ('BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE',
+                           'FULL', 'FULL_TRANSITIVE', 'NONE'));
+CREATE TABLE schema_history (
+  dataset_id {uuid} NOT NULL REFERENCES datasets(id),
+  schema_version_id {uuid} NOT NULL REFERENCES schema_versions(id),
+  became_current_at {ts} NOT NULL
+);
+CREATE INDEX idx_schema_history ON schema_history(dataset_id, became_current_at);
+INSERT INTO schema_history (dataset_id, schema_version_id, became_current_at)
+  SELECT dataset_id, id, created_at FROM schema_versions WHERE is_current = {true};
+)sql",
+     ""},
 };
 
 void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {

@@ -56,6 +56,7 @@ struct Dataset {
   std::optional<int> schema_version;             // its version number
   std::string owner;
   int sla_hours = 24;
+  std::string compatibility = "BACKWARD";  // schema compatibility mode (Confluent's names)
   UnixMicros created_at = 0;
   UnixMicros updated_at = 0;
 };

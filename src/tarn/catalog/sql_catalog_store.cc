@@ -175,6 +175,34 @@ class SqlCatalogStore final : public CatalogStore {
                                   {dataset_id}, ToSchema);
   }
 
+  Result<std::optional<SchemaVersion>> SchemaVersionAsOf(const std::string& dataset_id,
+                                                          UnixMicros at) override {
+    std::optional<SchemaVersion> out;
+    TARN_RETURN_IF_ERROR(pool_->Read([&](SqlConnection& c) -> Status {
+      TARN_ASSIGN_OR_RETURN(auto ds, c.Query("SELECT id FROM datasets WHERE id = ?", {dataset_id}));
+      if (ds.rows.empty()) return NotFound("no dataset with id " + dataset_id);
+      TARN_ASSIGN_OR_RETURN(
+          auto res, c.Query("SELECT v.id, v.dataset_id, v.version, v.schema_json, v.fingerprint, "
+                            "v.is_current, v.created_at FROM schema_history h JOIN schema_versions v "
+                            "ON v.id = h.schema_version_id WHERE h.dataset_id = ? AND "
+                            "h.became_current_at <= ? ORDER BY h.became_current_at DESC LIMIT 1",
+                            {dataset_id, Ts(at)}));
+      if (!res.rows.empty()) out = ToSchema(res.rows[0]);
+      return Status::OK();
+    }));
+    return out;
+  }
+
+  Status SetCompatibility(const std::string& dataset_id, const std::string& mode) override {
+    return Write([&](SqlConnection& c) -> Status {
+      TARN_ASSIGN_OR_RETURN(auto res, c.Query("UPDATE datasets SET compatibility = ?, updated_at = ? "
+                                              "WHERE id = ?",
+                                              {mode, Ts(Now()), dataset_id}));
+      if (res.affected == 0) return NotFound("no dataset with id " + dataset_id);
+      return Status::OK();
+    });
+  }
+
   Result<std::vector<RegisteredPartition>> RegisterPartitions(
       const std::string& dataset_id, const std::vector<PartitionInput>& inputs) override {
     std::vector<RegisteredPartition> out;
@@ -519,6 +547,10 @@ class SqlCatalogStore final : public CatalogStore {
                              .status());
     TARN_RETURN_IF_ERROR(
         c.Query("UPDATE schema_versions SET is_current = ? WHERE id = ?", {true, id}).status());
+    TARN_RETURN_IF_ERROR(c.Query("INSERT INTO schema_history (dataset_id, schema_version_id, "
+                                 "became_current_at) VALUES (?, ?, ?)",
+                                 {dataset_id, id, Ts(Now())})
+                             .status());
     return c.Query("UPDATE datasets SET schema_version_id = ?, updated_at = ? WHERE id = ?",
                    {id, Ts(Now()), dataset_id})
         .status();

@@ -16,7 +16,7 @@ const char* const kSourceCols =
     "id, name, type, connection_config, owner, created_at";
 const char* const kDatasetCols =
     "d.id, d.source_id, d.name, d.zone, d.schema_version_id, sv.version, d.owner, d.sla_hours, "
-    "d.created_at, d.updated_at";
+    "d.created_at, d.updated_at, d.compatibility";
 const char* const kDatasetFrom =
     " FROM datasets d LEFT JOIN schema_versions sv ON sv.id = d.schema_version_id";
 const char* const kSchemaCols =
@@ -51,6 +51,7 @@ Dataset ToDataset(const SqlRow& r) {
   d.sla_hours = static_cast<int>(r.Int(7));
   d.created_at = r.Time(8);
   d.updated_at = r.Time(9);
+  d.compatibility = r.Text(10);
   return d;
 }
 

@@ -108,6 +108,7 @@ Json ToJson(const catalog::Dataset& d) {
           {"schema_version", d.schema_version ? Json(*d.schema_version) : Json()},
           {"owner", d.owner},
           {"sla_hours", d.sla_hours},
+          {"compatibility", d.compatibility},
           {"created_at", Time(d.created_at)},
           {"updated_at", Time(d.updated_at)}};
 }

@@ -13,6 +13,9 @@ tarn is starting on http://$listen  (Ctrl-C stops it)
   datasets:  curl -H "Authorization: Bearer $token_hint" http://$listen/datasets
   partitions (quarantined):
              $tarn partitions raw.user_events --lake $lake --status quarantined
+  raw data:  $tarn raw read raw.user_events --lake $lake --limit 5
+             ls $lake/raw/user_events/_deadletter/*/*   (rejected events, with reasons)
+  ingest:    $tarn ingest raw.user_events --lake $lake --path $lake/landing/demo-clickstream/events-1.jsonl
   docs:      README.md, docs/api.md
 
 MSG

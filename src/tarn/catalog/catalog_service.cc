@@ -208,22 +208,6 @@ Result<std::vector<Dataset>> CatalogService::ListDatasets(const std::string& zon
   return store_->ListDatasets(filter);
 }
 
-Result<RegisteredSchema> CatalogService::RegisterSchema(const std::string& dataset_id,
-                                                        const std::string& schema_json,
-                                                        bool set_current) {
-  TARN_RETURN_IF_ERROR(CheckId("dataset", dataset_id));
-  json j = json::parse(schema_json, nullptr, false);
-  if (j.is_discarded()) return InvalidArgument("schema_json: not valid JSON");
-  if (!j.is_object() && !j.is_array()) {
-    return InvalidArgument("schema_json: must be an Avro schema document (a JSON object)");
-  }
-  if (j.is_object() && !j.contains("type")) {
-    return Rule("schema_json: an Avro schema object needs a \"type\"");
-  }
-  std::string canonical = j.dump();
-  return store_->AddSchemaVersion(dataset_id, canonical, Sha256Hex(canonical), set_current);
-}
-
 Result<std::vector<SchemaVersion>> CatalogService::ListSchemas(const std::string& dataset_id) {
   TARN_ASSIGN_OR_RETURN(auto d, GetDataset(dataset_id));
   return store_->ListSchemaVersions(d.id);

@@ -15,6 +15,8 @@
 #include "tarn/base/status.h"
 #include "tarn/catalog/catalog_store.h"
 #include "tarn/catalog/grants.h"
+#include "tarn/schema/compatibility.h"
+#include "tarn/schema/evolution.h"
 #include "tarn/storage/lake_location.h"
 
 namespace tarn::catalog {
@@ -68,6 +70,13 @@ struct QualityRunOutcome {
   bool promotion_blocked = false;
 };
 
+// The verdict on a candidate schema under the dataset's compatibility mode.
+struct SchemaCheck {
+  std::string mode;
+  std::vector<schema::Incompatibility> incompatibilities;
+  bool compatible() const { return incompatibilities.empty(); }
+};
+
 struct IssuedToken {
   ApiToken token;
   std::string secret;  // shown once; only its hash is stored
@@ -96,10 +105,27 @@ class CatalogService {
   // `zone` and `source` may be empty (no filter); `source` is an id or a name.
   Result<std::vector<Dataset>> ListDatasets(const std::string& zone, const std::string& source);
 
-  // `schema_json` must be a JSON object or array (an Avro schema document).
+  // Registers `schema_json` (an Avro schema document) if it is compatible with the dataset's
+  // versions under its mode, assigning field ids (kept across versions and renames, never
+  // reused). An identical schema returns the existing version. Errors: kInvalidArgument (not
+  // a valid Avro schema), kConflict (incompatible; CheckSchema lists why), kNotFound.
   Result<RegisteredSchema> RegisterSchema(const std::string& dataset_id,
                                           const std::string& schema_json, bool set_current);
+  // The dry run of RegisterSchema. Errors: kInvalidArgument, kNotFound.
+  Result<SchemaCheck> CheckSchema(const std::string& dataset_id, const std::string& schema_json);
+  // Errors: kFailedPrecondition (unknown mode), kNotFound.
+  Status SetCompatibility(const std::string& dataset_id, const std::string& mode);
   Result<std::vector<SchemaVersion>> ListSchemas(const std::string& dataset_id);
+  // The version current at `as_of` (an ISO-8601 time). Errors: kFailedPrecondition (bad time),
+  // kNotFound (dataset, or no version was current then).
+  Result<SchemaVersion> SchemaAsOf(const std::string& dataset_id, const std::string& as_of);
+  // What changed from version v1 to v2, by field id, as JSON. Errors: kNotFound.
+  Result<std::string> DiffSchemas(const std::string& dataset_id, int v1, int v2);
+  // Evolves a curated or serving dataset's schema without rewriting data (add, rename, widen,
+  // make optional, drop, move); the result becomes the current version.
+  // Errors: kFailedPrecondition (raw dataset, no schema, a rule broken), kNotFound.
+  Result<RegisteredSchema> EvolveSchema(const std::string& dataset_id,
+                                        const std::vector<schema::EvolutionOp>& ops);
 
   // Validates every spec first; registers all or nothing.
   Result<std::vector<RegisteredPartition>> RegisterPartitions(

@@ -1,5 +1,6 @@
 // CatalogStore over SqlPool: every method is one transaction with '?'-parameterized SQL that
 // both SQLite and PostgreSQL accept.
+#include <set>
 #include <string>
 
 #include "tarn/base/ids.h"
@@ -144,20 +145,23 @@ class SqlCatalogStore final : public CatalogStore {
       std::string id;
       if (!same.rows.empty()) {
         id = same.rows[0].Text(0);
-        if (set_current && !same.rows[0].Bool(5)) TARN_RETURN_IF_ERROR(MakeCurrent(c, dataset_id, id));
+        if (set_current && !same.rows[0].Bool(5)) {
+          TARN_RETURN_IF_ERROR(MakeCurrent(c, dataset_id, id, Now()));
+        }
       } else {
         TARN_ASSIGN_OR_RETURN(auto maxv, c.Query("SELECT COALESCE(MAX(version), 0) FROM "
                                                  "schema_versions WHERE dataset_id = ?",
                                                  {dataset_id}));
         id = NewUuid();
         out.created = true;
+        UnixMicros now = Now();  // registered and (if so) current at the same instant
         TARN_RETURN_IF_ERROR(c.Query("INSERT INTO schema_versions (id, dataset_id, version, "
                                      "schema_json, fingerprint, is_current, created_at) "
                                      "VALUES (?, ?, ?, ?, ?, ?, ?)",
                                      {id, dataset_id, maxv.rows[0].Int(0) + 1, schema_json,
-                                      fingerprint, false, Ts(Now())})
+                                      fingerprint, false, Ts(now)})
                                  .status());
-        if (set_current) TARN_RETURN_IF_ERROR(MakeCurrent(c, dataset_id, id));
+        if (set_current) TARN_RETURN_IF_ERROR(MakeCurrent(c, dataset_id, id, now));
       }
       TARN_ASSIGN_OR_RETURN(auto row, c.Query(std::string("SELECT ") + kSchemaCols +
                                                   " FROM schema_versions WHERE id = ?",
@@ -483,43 +487,80 @@ class SqlCatalogStore final : public CatalogStore {
     return ToDataset(res.rows[0]);
   }
 
-  // Registers `inputs` on `c` (inside the caller's transaction); idempotent per file.
+  // Registers `inputs` on `c` (inside the caller's transaction); idempotent per file. Rows go
+  // in multi-row INSERTs (one round trip per chunk, which is what a remote PostgreSQL needs);
+  // chunk sizes are few fixed shapes so every statement is prepared once per connection.
   Status RegisterIn(SqlConnection& c, const std::string& dataset_id,
                     const std::vector<PartitionInput>& inputs,
                     std::vector<RegisteredPartition>* out) {
     out->reserve(out->size() + inputs.size());
     std::string now = FormatIsoTimestamp(Now());
-    for (const PartitionInput& in : inputs) {
-      RegisteredPartition reg;
-      Partition& p = reg.partition;
-      p = {NewUuid(), dataset_id, in.partition_key, in.file_path, in.format, in.row_count,
-           in.size_bytes, PartitionStatus::kLanded, 0, in.schema_version_id};
-      SqlValue schema = in.schema_version_id ? SqlValue(*in.schema_version_id) : SqlValue();
-      TARN_ASSIGN_OR_RETURN(
-          auto ins, c.Query("INSERT INTO partitions (id, dataset_id, partition_key, file_path, "
-                            "format, row_count, size_bytes, status, created_at, "
-                            "schema_version_id) VALUES (?, ?, ?, ?, ?, ?, ?, 'landed', ?, ?) "
-                            "ON CONFLICT (dataset_id, file_path) DO NOTHING",
-                            {p.id, dataset_id, in.partition_key, in.file_path,
-                             Str(ToString(in.format)), in.row_count, in.size_bytes, now, schema}));
-      reg.created = ins.affected == 1;
-      if (reg.created) {
-        p.created_at = ParseIsoTimestamp(now).value();
-      } else {
-        TARN_ASSIGN_OR_RETURN(auto prev, c.Query(std::string("SELECT ") + kPartitionCols +
-                                                     " FROM partitions WHERE dataset_id = ? AND "
-                                                     "file_path = ?",
-                                                 {dataset_id, in.file_path}));
-        p = ToPartition(prev.rows.at(0));
-        if (p.partition_key != in.partition_key || p.format != in.format ||
-            p.row_count != in.row_count || p.size_bytes != in.size_bytes) {
-          return AlreadyExists("file " + in.file_path + " is already registered as partition " +
-                               p.id + " with different metadata (key " + p.partition_key + ", " +
-                               std::to_string(p.row_count) + " rows, " +
-                               std::to_string(p.size_bytes) + " bytes)");
+    for (size_t i = 0; i < inputs.size();) {
+      size_t n = 1;
+      for (size_t shape : {256, 64, 16, 4}) {
+        if (inputs.size() - i >= shape) {
+          n = shape;
+          break;
         }
       }
+      TARN_RETURN_IF_ERROR(RegisterChunk(c, dataset_id, &inputs[i], n, now, out));
+      i += n;
+    }
+    return Status::OK();
+  }
+
+  Status RegisterChunk(SqlConnection& c, const std::string& dataset_id, const PartitionInput* in,
+                       size_t n, const std::string& now, std::vector<RegisteredPartition>* out) {
+    std::string sql =
+        "INSERT INTO partitions (id, dataset_id, partition_key, file_path, format, row_count, "
+        "size_bytes, status, created_at, schema_version_id) VALUES ";
+    SqlParams params;
+    params.reserve(n * 9);
+    size_t first = out->size();
+    for (size_t k = 0; k < n; ++k) {
+      sql += k ? ", (?, ?, ?, ?, ?, ?, ?, 'landed', ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, 'landed', ?, ?)";
+      RegisteredPartition reg;
+      reg.partition = {NewUuid(), dataset_id, in[k].partition_key, in[k].file_path, in[k].format,
+                       in[k].row_count, in[k].size_bytes, PartitionStatus::kLanded,
+                       ParseIsoTimestamp(now).value(), in[k].schema_version_id};
+      const Partition& p = reg.partition;
+      for (SqlValue v : {SqlValue(p.id), SqlValue(dataset_id), SqlValue(p.partition_key),
+                         SqlValue(p.file_path), Str(ToString(p.format)), SqlValue(p.row_count),
+                         SqlValue(p.size_bytes), SqlValue(now),
+                         p.schema_version_id ? SqlValue(*p.schema_version_id) : SqlValue()}) {
+        params.push_back(std::move(v));
+      }
       out->push_back(std::move(reg));
+    }
+    sql += " ON CONFLICT (dataset_id, file_path) DO NOTHING RETURNING id";
+    TARN_ASSIGN_OR_RETURN(auto ins, c.Query(sql, params));
+    std::set<std::string> created;
+    for (const SqlRow& r : ins.rows) created.insert(r.Text(0));
+    for (size_t k = 0; k < n; ++k) {
+      RegisteredPartition& reg = (*out)[first + k];
+      reg.created = created.count(reg.partition.id) > 0;
+      if (!reg.created) TARN_RETURN_IF_ERROR(ExistingPartition(c, dataset_id, in[k], &reg.partition));
+    }
+    return Status::OK();
+  }
+
+  // The partition already registered for `in`'s file; an error if its metadata differs.
+  Status ExistingPartition(SqlConnection& c, const std::string& dataset_id,
+                           const PartitionInput& in, Partition* p) {
+    TARN_ASSIGN_OR_RETURN(auto prev, c.Query(std::string("SELECT ") + kPartitionCols +
+                                                 " FROM partitions WHERE dataset_id = ? AND "
+                                                 "file_path = ?",
+                                             {dataset_id, in.file_path}));
+    if (prev.rows.empty()) {
+      return Internal("file " + in.file_path + ": the insert was skipped but no row holds it");
+    }
+    *p = ToPartition(prev.rows.at(0));
+    if (p->partition_key != in.partition_key || p->format != in.format ||
+        p->row_count != in.row_count || p->size_bytes != in.size_bytes) {
+      return AlreadyExists("file " + in.file_path + " is already registered as partition " + p->id +
+                           " with different metadata (key " + p->partition_key + ", " +
+                           std::to_string(p->row_count) + " rows, " +
+                           std::to_string(p->size_bytes) + " bytes)");
     }
     return Status::OK();
   }
@@ -540,7 +581,8 @@ class SqlCatalogStore final : public CatalogStore {
     return Status::OK();
   }
 
-  Status MakeCurrent(SqlConnection& c, const std::string& dataset_id, const std::string& id) {
+  Status MakeCurrent(SqlConnection& c, const std::string& dataset_id, const std::string& id,
+                     UnixMicros now) {
     TARN_RETURN_IF_ERROR(c.Query("UPDATE schema_versions SET is_current = ? WHERE dataset_id = ? "
                                  "AND is_current = ?",
                                  {false, dataset_id, true})
@@ -549,10 +591,10 @@ class SqlCatalogStore final : public CatalogStore {
         c.Query("UPDATE schema_versions SET is_current = ? WHERE id = ?", {true, id}).status());
     TARN_RETURN_IF_ERROR(c.Query("INSERT INTO schema_history (dataset_id, schema_version_id, "
                                  "became_current_at) VALUES (?, ?, ?)",
-                                 {dataset_id, id, Ts(Now())})
+                                 {dataset_id, id, Ts(now)})
                              .status());
     return c.Query("UPDATE datasets SET schema_version_id = ?, updated_at = ? WHERE id = ?",
-                   {id, Ts(Now()), dataset_id})
+                   {id, Ts(now), dataset_id})
         .status();
   }
 

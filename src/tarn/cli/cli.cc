@@ -75,6 +75,7 @@ int RunCli(int argc, char** argv) {
   AddCatalogCommands(app, options, &exit_code);
   AddServeCommands(app, options, &exit_code);
   AddIngestCommands(app, options, &exit_code);
+  AddSchemaCommands(app, options, &exit_code);
 
   try {
     app.parse(argc, argv);

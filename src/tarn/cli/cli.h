@@ -40,6 +40,7 @@ void PrintTable(const std::vector<std::string>& headers,
 void AddCatalogCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 void AddServeCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 void AddIngestCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
+void AddSchemaCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 
 int RunCli(int argc, char** argv);
 

@@ -99,6 +99,11 @@ struct HttpServer::Impl {
       }
       auto reply = route.handler(call);
       if (!reply.ok()) return WriteError(res, reply.status());
+      if (!reply->text.empty()) {
+        res.status = reply->status;
+        res.set_content(std::move(reply->text), "application/json");
+        return;
+      }
       WriteJson(res, reply->status, reply->body);
     };
     if (route.method == "GET") http.Get(route.pattern, handler);
@@ -154,6 +159,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(lake::Lake& lake,
     WriteJson(res, 200, {{"status", "ok"}, {"catalog", raw->lake->catalog_kind()}});
   });
   for (const Route& r : CatalogRoutes(lake)) impl->Install(r);
+  for (const Route& r : SchemaRoutes(lake)) impl->Install(r);
   for (const Route& r : AdminRoutes(lake)) impl->Install(r);
   for (const Route& r : IngestRoutes(lake, impl->jobs)) impl->Install(r);
 

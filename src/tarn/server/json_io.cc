@@ -1,5 +1,7 @@
 #include "tarn/server/json_io.h"
 
+#include "tarn/base/encoding.h"
+
 #include <cmath>
 
 namespace tarn::server {
@@ -123,24 +125,44 @@ Json ToJson(const catalog::SchemaVersion& v) {
           {"created_at", Time(v.created_at)}};
 }
 
+void AppendPartitionJson(std::string* out, const catalog::Partition& p,
+                         const storage::LakeLocation& lake) {
+  // Keys in sorted order, as the Json documents of every other response print them.
+  auto key = [out](const char* k) {
+    *out += out->back() == '{' ? "\"" : ",\"";
+    *out += k;
+    *out += "\":";
+  };
+  auto str = [&](const char* k, std::string_view v) {
+    key(k);
+    AppendJsonString(out, v);
+  };
+  *out += '{';
+  str("created_at", FormatIsoTimestamp(p.created_at));
+  str("dataset_id", p.dataset_id);
+  str("file_path", p.file_path);
+  str("format", catalog::ToString(p.format));
+  str("id", p.id);
+  str("location", lake.Resolve(p.file_path));
+  str("partition_key", p.partition_key);
+  key("row_count");
+  *out += std::to_string(p.row_count);
+  if (p.schema_version_id) {
+    str("schema_version_id", *p.schema_version_id);
+  } else {
+    key("schema_version_id");
+    *out += "null";
+  }
+  key("size_bytes");
+  *out += std::to_string(p.size_bytes);
+  str("status", catalog::ToString(p.status));
+  *out += '}';
+}
+
 Json ToJson(const catalog::Partition& p, const storage::LakeLocation& lake) {
-  // Listings render thousands of these per response: fill the object directly, in key order
-  // (the order Json keeps and prints), rather than through an initializer list of pairs,
-  // which builds and copies a temporary array per field.
-  Json j(Json::value_t::object);
-  auto& o = j.get_ref<Json::object_t&>();
-  auto add = [&o](const char* key, Json value) { o.emplace_hint(o.end(), key, std::move(value)); };
-  add("created_at", Time(p.created_at));
-  add("dataset_id", p.dataset_id);
-  add("file_path", p.file_path);
-  add("format", catalog::ToString(p.format));
-  add("id", p.id);
-  add("location", lake.Resolve(p.file_path));
-  add("partition_key", p.partition_key);
-  add("row_count", p.row_count);
-  add("size_bytes", p.size_bytes);
-  add("status", catalog::ToString(p.status));
-  return j;
+  std::string text;
+  AppendPartitionJson(&text, p, lake);
+  return Json::parse(text);
 }
 
 Json ToJson(const catalog::QualityRun& r) {

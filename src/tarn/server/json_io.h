@@ -41,6 +41,10 @@ Json ToJson(const catalog::DataSource& s);
 Json ToJson(const catalog::Dataset& d);
 Json ToJson(const catalog::SchemaVersion& v);
 Json ToJson(const catalog::Partition& p, const storage::LakeLocation& lake);
+// The same JSON as ToJson(p).dump(), appended to `out` directly: listings render thousands of
+// partitions per response, and building a document for them costs more than the query.
+void AppendPartitionJson(std::string* out, const catalog::Partition& p,
+                         const storage::LakeLocation& lake);
 Json ToJson(const catalog::QualityRun& r);
 Json ToJson(const catalog::ApiToken& t);
 Json ToJson(const catalog::IngestRun& r);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tarn/base/status.h"
+#include "tarn/catalog/catalog_service.h"
 #include "tarn/catalog/grants.h"
 #include "tarn/server/json_io.h"
 
@@ -35,6 +36,7 @@ struct Call {
 struct Reply {
   int status = 200;
   Json body;
+  std::string text;  // when not empty: pre-rendered JSON sent as is, instead of `body`
 };
 
 using Handler = std::function<Result<Reply>(const Call&)>;
@@ -49,7 +51,12 @@ struct Route {
 // Denies with kPermissionDenied unless `grants` allow `access` to `zone`.
 Status Require(const catalog::Grants& grants, catalog::Zone zone, catalog::Access access);
 
+// Reads a dataset and checks the caller may `access` its zone.
+Result<catalog::Dataset> DatasetFor(catalog::CatalogService& cat, const Call& call,
+                                    const std::string& id, catalog::Access access);
+
 std::vector<Route> CatalogRoutes(lake::Lake& lake);
+std::vector<Route> SchemaRoutes(lake::Lake& lake);
 std::vector<Route> AdminRoutes(lake::Lake& lake);
 class JobRunner;
 std::vector<Route> IngestRoutes(lake::Lake& lake, JobRunner& jobs);

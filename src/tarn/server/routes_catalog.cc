@@ -1,4 +1,5 @@
 // Control-plane catalog routes: sources, datasets, schemas, partitions, quality runs.
+#include "tarn/base/encoding.h"
 #include "tarn/catalog/catalog_service.h"
 #include "tarn/lake/lake.h"
 #include "tarn/server/routes.h"
@@ -19,14 +20,6 @@ std::string Path(std::string_view p) {
 }
 
 Reply Created(bool created, Json body) { return {created ? 201 : 200, std::move(body)}; }
-
-// Reads a dataset and checks the caller may `access` its zone.
-Result<catalog::Dataset> DatasetFor(CatalogService& cat, const Call& call, const std::string& id,
-                                    Access access) {
-  TARN_ASSIGN_OR_RETURN(auto d, cat.GetDataset(id));
-  TARN_RETURN_IF_ERROR(Require(call.grants, d.zone, access));
-  return d;
-}
 
 Result<catalog::PartitionSpec> ParsePartitionSpec(const JsonBody& b) {
   TARN_RETURN_IF_ERROR(
@@ -82,19 +75,6 @@ Result<Reply> ListDatasets(CatalogService& cat, const Call& call) {
   return Reply{200, {{"datasets", std::move(items)}}};
 }
 
-Result<Reply> RegisterSchema(CatalogService& cat, const Call& call) {
-  TARN_ASSIGN_OR_RETURN(auto d, DatasetFor(cat, call, call.params[0], Access::kWrite));
-  TARN_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(call.body));
-  TARN_RETURN_IF_ERROR(body.CheckKnown({"schema_json", "set_current"}));
-  TARN_ASSIGN_OR_RETURN(std::string schema, body.Document("schema_json", true));
-  TARN_ASSIGN_OR_RETURN(bool set_current, body.Bool("set_current", true));
-  TARN_ASSIGN_OR_RETURN(auto reg, cat.RegisterSchema(d.id, schema, set_current));
-  return Created(reg.created, {{"schema_version_id", reg.version.id},
-                               {"version", reg.version.version},
-                               {"is_current", reg.version.is_current},
-                               {"created", reg.created}});
-}
-
 Result<Reply> RegisterPartitions(CatalogService& cat, const Call& call) {
   TARN_ASSIGN_OR_RETURN(auto d, DatasetFor(cat, call, call.params[0], Access::kWrite));
   TARN_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(call.body));
@@ -144,10 +124,22 @@ Result<Reply> ListPartitions(CatalogService& cat, const Call& call) {
     if (limit->empty() || *end != '\0') return InvalidArgument("limit: must be an integer");
   }
   TARN_ASSIGN_OR_RETURN(auto listing, cat.ListPartitions(d.id, spec));
-  Json items = Json::array();
-  for (const auto& p : listing.partitions) items.push_back(ToJson(p, cat.lake()));
-  return Reply{200, {{"partitions", std::move(items)},
-                     {"next_cursor", listing.next_cursor ? Json(*listing.next_cursor) : Json()}}};
+  Reply reply;
+  std::string& out = reply.text;
+  out.reserve(64 + listing.partitions.size() * 400);
+  out += "{\"next_cursor\":";
+  if (listing.next_cursor) {
+    AppendJsonString(&out, *listing.next_cursor);
+  } else {
+    out += "null";
+  }
+  out += ",\"partitions\":[";
+  for (size_t i = 0; i < listing.partitions.size(); ++i) {
+    if (i) out += ',';
+    AppendPartitionJson(&out, listing.partitions[i], cat.lake());
+  }
+  out += "]}";
+  return reply;
 }
 
 Result<Reply> RecordQualityRun(CatalogService& cat, const Call& call) {
@@ -168,6 +160,13 @@ Result<Reply> RecordQualityRun(CatalogService& cat, const Call& call) {
 }
 
 }  // namespace
+
+Result<catalog::Dataset> DatasetFor(CatalogService& cat, const Call& call, const std::string& id,
+                                    Access access) {
+  TARN_ASSIGN_OR_RETURN(auto d, cat.GetDataset(id));
+  TARN_RETURN_IF_ERROR(Require(call.grants, d.zone, access));
+  return d;
+}
 
 std::vector<Route> CatalogRoutes(lake::Lake& lake) {
   CatalogService* cat = &lake.catalog();
@@ -196,15 +195,6 @@ std::vector<Route> CatalogRoutes(lake::Lake& lake) {
        [cat](const Call& call) -> Result<Reply> {
          TARN_ASSIGN_OR_RETURN(auto d, DatasetFor(*cat, call, call.params[0], Access::kRead));
          return Reply{200, ToJson(d)};
-       }},
-      {"POST", Path("/datasets/{id}/schemas"), true, bind(RegisterSchema)},
-      {"GET", Path("/datasets/{id}/schemas"), true,
-       [cat](const Call& call) -> Result<Reply> {
-         TARN_ASSIGN_OR_RETURN(auto d, DatasetFor(*cat, call, call.params[0], Access::kRead));
-         TARN_ASSIGN_OR_RETURN(auto all, cat->ListSchemas(d.id));
-         Json items = Json::array();
-         for (const auto& v : all) items.push_back(ToJson(v));
-         return Reply{200, {{"schemas", std::move(items)}}};
        }},
       {"POST", Path("/datasets/{id}/partitions"), true, bind(RegisterPartitions)},
       {"GET", Path("/datasets/{id}/partitions"), true, bind(ListPartitions)},

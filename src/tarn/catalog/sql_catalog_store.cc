@@ -12,13 +12,6 @@
 namespace tarn::catalog {
 namespace {
 
-template <typename E>
-E ParseOr(const std::string& s, E fallback) {
-  E v = fallback;
-  Parse(s, &v);
-  return v;
-}
-
 SqlValue Str(std::string_view s) { return std::string(s); }
 SqlValue Ts(UnixMicros t) { return FormatIsoTimestamp(t); }
 

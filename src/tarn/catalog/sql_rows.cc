@@ -1,16 +1,6 @@
 #include "tarn/catalog/sql_rows.h"
 
 namespace tarn::catalog {
-namespace {
-
-template <typename E>
-E ParseOr(const std::string& s, E fallback) {
-  E v = fallback;
-  Parse(s, &v);
-  return v;
-}
-
-}  // namespace
 
 const char* const kSourceCols =
     "id, name, type, connection_config, owner, created_at";

@@ -7,6 +7,14 @@
 
 namespace tarn::catalog {
 
+// The enum a stored name stands for, or `fallback` for a name this binary does not know.
+template <typename E>
+E ParseOr(const std::string& s, E fallback) {
+  E v = fallback;
+  Parse(s, &v);
+  return v;
+}
+
 extern const char* const kSourceCols;
 extern const char* const kDatasetCols;
 extern const char* const kDatasetFrom;

@@ -27,6 +27,10 @@ run: build
 bench: build
 	@./bench/run.sh $(BUILD_DIR)
 
+.PHONY: bench-ingest
+bench-ingest: build
+	@./bench/ingest.sh $(BUILD_DIR)
+
 format:
 	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
 

@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "bench_data.h"
+#include "bench_pg.h"
 #include "direct_query.h"
 #include "tarn/catalog/sql_db.h"
 #include "tarn/lake/lake.h"
@@ -90,72 +91,6 @@ struct BackendResult {
   Summary page_http, page_direct;
   std::vector<std::pair<int, double>> batch_rates;  // (batch size, partitions/s)
   Summary single;
-};
-
-// --- The throwaway PostgreSQL server, stopped on exit and on SIGINT/SIGTERM ----------------
-
-std::mutex g_cleanup_mu;
-std::string g_cleanup_command;  // run by the signal watcher before exiting
-
-void SetCleanup(const std::string& command) {
-  std::lock_guard lock(g_cleanup_mu);
-  g_cleanup_command = command;
-}
-
-void StartSignalWatcher() {
-  static sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any other thread starts
-  std::thread([] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    std::lock_guard lock(g_cleanup_mu);
-    if (!g_cleanup_command.empty()) {
-      std::fprintf(stderr, "\ninterrupted: stopping the throwaway PostgreSQL server\n");
-      (void)std::system(g_cleanup_command.c_str());
-    }
-    _exit(128 + sig);
-  }).detach();
-}
-
-class ThrowawayPostgres {
- public:
-  ~ThrowawayPostgres() { Stop(); }
-
-  // Starts a server in a new temp dir with `script` (scripts/pg-tmp.sh).
-  Status Start(const std::string& script) {
-    std::string tmpl = (fs::temp_directory_path() / "tarn-bench-pg-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) return IOError("mkdtemp " + tmpl);
-    dir_ = tmpl;
-    ::chmod(dir_.c_str(), 0755);  // the server runs as the postgres user
-    stop_command_ =
-        "'" + script + "' stop '" + dir_ + "/pg' >/dev/null 2>&1; rm -rf '" + dir_ + "'";
-    SetCleanup(stop_command_);
-    FILE* p = popen(("'" + script + "' start '" + dir_ + "/pg'").c_str(), "r");
-    if (!p) return IOError("cannot run " + script);
-    char line[512] = {0};
-    bool got = std::fgets(line, sizeof line, p) != nullptr;
-    if (pclose(p) != 0 || !got) return Unavailable(script + " start failed");
-    url_ = line;
-    while (!url_.empty() && (url_.back() == '\n' || url_.back() == '\r')) url_.pop_back();
-    return Status::OK();
-  }
-
-  void Stop() {
-    if (dir_.empty()) return;
-    (void)std::system(stop_command_.c_str());
-    SetCleanup("");
-    dir_.clear();
-  }
-
-  const std::string& url() const { return url_; }
-  std::string lake_root() const { return dir_ + "/lake"; }
-
- private:
-  std::string dir_, url_, stop_command_;
 };
 
 // A bigger WAL budget for the bulk load (fewer checkpoints); fsync is already off.
@@ -453,9 +388,9 @@ Status RunPostgres(const Options& o, BackendResult* r) {
   std::string url = o.postgres_url, root;
   if (url.empty()) {
     std::fprintf(stderr, "postgresql: starting a throwaway server\n");
-    TARN_RETURN_IF_ERROR(pg.Start(o.pg_script));
+    TARN_RETURN_IF_ERROR(pg.Start(o.pg_script, fs::temp_directory_path().string()));
     url = pg.url();
-    root = pg.lake_root();
+    root = pg.dir() + "/lake";
     TARN_RETURN_IF_ERROR(TuneForLoad(url));
   } else {
     root = (fs::absolute(fs::path(o.out_dir)) / "postgres-lake").string();
@@ -594,7 +529,7 @@ int Main(int argc, char** argv) {
   app.add_option("--seed", o.seed, "random seed of the workload");
   CLI11_PARSE(app, argc, argv);
 
-  StartSignalWatcher();
+  StartPgSignalWatcher();
   std::optional<BackendResult> lite, pg;
   for (const char* backend : {"sqlite", "postgres"}) {
     if (o.backend != "both" && o.backend != backend) continue;

@@ -27,7 +27,7 @@
 #include <thread>
 
 #include "ingest_data.h"
-#include "ingest_pg.h"
+#include "bench_pg.h"
 #include "tarn/engine/duckdb_engine.h"
 #include "tarn/format/avro_writer.h"
 #include "tarn/format/json_to_avro.h"
@@ -721,7 +721,7 @@ int Main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
 
-  StartIngestSignalWatcher();
+  StartPgSignalWatcher();
   fs::path out = fs::absolute(o.out_dir);
   std::error_code ec;
   fs::create_directories(out, ec);

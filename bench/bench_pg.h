@@ -1,6 +1,6 @@
-// PostgreSQL for the ingestion benchmark: a throwaway server (scripts/pg-tmp.sh) stopped on
-// exit and on SIGINT/SIGTERM/SIGHUP, and a small libpq connection used to load the table and
-// to read it with COPY ... TO STDOUT, the baseline.
+// PostgreSQL for the benchmarks: a throwaway server (scripts/pg-tmp.sh) stopped on exit and on
+// SIGINT/SIGTERM/SIGHUP, and a small libpq connection used to load tables and to read them
+// with COPY ... TO STDOUT (the ingestion baseline).
 #pragma once
 
 #include <libpq-fe.h>
@@ -15,7 +15,7 @@ namespace tarn::bench {
 
 // Blocks the termination signals and starts a thread that, on one, runs the cleanup command
 // registered by the running ThrowawayPostgres and exits. Call before starting other threads.
-void StartIngestSignalWatcher();
+void StartPgSignalWatcher();
 
 class ThrowawayPostgres {
  public:
@@ -24,6 +24,8 @@ class ThrowawayPostgres {
   Status Start(const std::string& script, const std::string& parent);
   void Stop();
   const std::string& url() const { return url_; }
+  // The server's temp directory (removed by Stop).
+  const std::string& dir() const { return dir_; }
 
  private:
   std::string dir_, url_, stop_command_;

@@ -1,4 +1,4 @@
-#include "ingest_pg.h"
+#include "bench_pg.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -31,7 +31,7 @@ std::string OneLine(const char* message) {
 
 }  // namespace
 
-void StartIngestSignalWatcher() {
+void StartPgSignalWatcher() {
   static sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);

@@ -9,25 +9,15 @@
 #include "tarn/schema/compatibility.h"
 #include "tarn/schema/diff.h"
 
+#include "schema/schema_test_util.h"
+
 namespace tarn::schema {
 namespace {
 
 using nlohmann::json;
 
-std::shared_ptr<const Type> Prim(TypeId id) {
-  auto t = std::make_shared<Type>();
-  t->id = id;
-  return t;
-}
-
-NestedField F(int id, std::string name, bool required, std::shared_ptr<const Type> type) {
-  NestedField f;
-  f.id = id;
-  f.name = std::move(name);
-  f.required = required;
-  f.type = std::move(type);
-  return f;
-}
+using testing::F;
+using testing::Prim;
 
 const char* kBase = R"({"type":"record","name":"R","fields":[
   {"name":"id","type":"long","field-id":1},

@@ -1,0 +1,36 @@
+// FileIO: how the iceberg module reaches files by the locations written in table metadata
+// ("s3://bucket/lake/curated/t/metadata/00001-....metadata.json", "/abs/path/...", or paths
+// relative to a base directory). Implementations are thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tarn/base/status.h"
+#include "tarn/storage/object_store.h"
+
+namespace tarn::iceberg {
+
+class FileIO {
+ public:
+  virtual ~FileIO() = default;
+  // Errors: kNotFound, kIOError.
+  virtual Result<std::string> Read(const std::string& location) = 0;
+  // Durably creates the file; never replaces one. Errors: kAlreadyExists, kIOError.
+  virtual Status Write(const std::string& location, std::string_view data) = 0;
+  // Removes the file; absent is not an error. Errors: kIOError.
+  virtual Status Delete(const std::string& location) = 0;
+  // Locations of the files under `prefix` (a directory location), recursively.
+  // Errors: kIOError.
+  virtual Result<std::vector<std::string>> List(const std::string& prefix) = 0;
+  // A path DuckDB can open for `location` (a local file path here; an s3:// URL for S3).
+  virtual std::string LocalPath(const std::string& location) const = 0;
+};
+
+// Local files. Locations that start with `from_prefix` are read from `to_dir` instead (to read
+// tables written elsewhere, e.g. "s3://warehouse/db/t" -> "/tmp/t"); others are local paths.
+std::unique_ptr<FileIO> MakeLocalFileIO(std::string from_prefix = "", std::string to_dir = "");
+
+}  // namespace tarn::iceberg

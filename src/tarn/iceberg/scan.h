@@ -1,0 +1,49 @@
+// Scan planning (Iceberg spec "Scan Planning"): from a snapshot and a Filter, prune manifests by
+// their partition summaries (through each spec's inclusive projections), then data files by
+// partition values and column bounds, and attach the delete files that apply to each surviving
+// data file (position deletes: same partition, data seq <= delete seq; equality deletes: same
+// partition, data seq < delete seq; unpartitioned delete files apply table-wide). Reports what
+// it considered and skipped. Stateless; thread-safe given a thread-safe FileIO.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tarn/base/status.h"
+#include "tarn/iceberg/expression.h"
+#include "tarn/iceberg/file_io.h"
+#include "tarn/iceberg/manifest.h"
+#include "tarn/iceberg/table_metadata.h"
+
+namespace tarn::iceberg {
+
+struct FileScanTask {
+  DataFile data_file;
+  int spec_id = 0;
+  int64_t data_sequence_number = 0;
+  std::vector<DataFile> deletes;  // position and equality delete files to apply
+};
+
+struct ScanMetrics {
+  int manifests_total = 0, manifests_skipped = 0;
+  int64_t data_files_considered = 0, data_files_skipped = 0;
+  int64_t delete_files = 0;
+  double planning_ms = 0;
+};
+
+struct ScanPlan {
+  int64_t snapshot_id = 0;  // 0 = the table has no snapshot (nothing to read)
+  int schema_id = 0;        // the schema to read with (the table's current schema)
+  std::vector<FileScanTask> tasks;
+  ScanMetrics metrics;
+};
+
+// Plans a scan of `snapshot` (null = an empty table) with `filter` bound against the current
+// schema (the table's current schema, also for time travel: readers project by field id).
+// Errors: kInvalidArgument (a column not in the schema, a literal of the wrong type), kNotFound
+// / kIOError / kCorruption from reading manifests.
+Result<ScanPlan> PlanScan(const TableMetadata& metadata, const Snapshot* snapshot,
+                          const Filter& filter, FileIO& io);
+
+}  // namespace tarn::iceberg

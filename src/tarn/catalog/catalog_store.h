@@ -152,6 +152,18 @@ class CatalogStore {
   // Where the dataset's incremental source continues, if it has run before.
   virtual Result<std::optional<std::string>> GetSourceCursor(const std::string& dataset_id) = 0;
 
+  // Iceberg table pointers. CreateTable errors: kAlreadyExists. GetTable/DropTable errors:
+  // kNotFound. SwapTableMetadata replaces `expected` with `next` atomically. Errors:
+  // kConflict (the table's pointer is no longer `expected`), kNotFound, kCommitStateUnknown
+  // (the database failed mid-swap and a re-read could not tell whether it happened).
+  virtual Result<TableRecord> CreateTable(const std::string& ns, const std::string& name,
+                                          const std::string& metadata_location) = 0;
+  virtual Result<TableRecord> GetTable(const std::string& ns, const std::string& name) = 0;
+  virtual Result<std::vector<TableRecord>> ListTables(const std::string& ns) = 0;
+  virtual Status SwapTableMetadata(const std::string& ns, const std::string& name,
+                                   const std::string& expected, const std::string& next) = 0;
+  virtual Status DropTable(const std::string& ns, const std::string& name) = 0;
+
   // API tokens, stored hashed. Errors: kAlreadyExists (hash collision), kNotFound.
   virtual Result<ApiToken> CreateToken(const ApiToken& token) = 0;
   // Finds a live (not revoked) token by hash.

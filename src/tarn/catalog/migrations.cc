@@ -155,6 +155,21 @@ INSERT INTO schema_history (dataset_id, schema_version_id, became_current_at)
   SELECT dataset_id, id, created_at FROM schema_versions WHERE is_current = {true};
 )sql",
      ""},
+    // Iceberg tables of the curated and serving zones: the catalog holds each table's current
+    // metadata location, swapped atomically on commit (compare-and-swap by expected location).
+    {4, "iceberg table pointers",
+     R"sql(
+CREATE TABLE iceberg_tables (
+  namespace VARCHAR(255) NOT NULL,
+  name VARCHAR(255) NOT NULL,
+  metadata_location TEXT NOT NULL,
+  previous_metadata_location TEXT,
+  created_at {ts} NOT NULL,
+  updated_at {ts} NOT NULL,
+  PRIMARY KEY (namespace, name)
+);
+)sql",
+     ""},
 };
 
 void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {

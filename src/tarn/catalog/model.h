@@ -125,6 +125,16 @@ struct IngestRun {
   std::optional<UnixMicros> finished_at;
 };
 
+// An Iceberg table of the curated or serving zone: where its current metadata file is.
+struct TableRecord {
+  std::string ns;  // the zone: "curated" or "serving"
+  std::string name;
+  std::string metadata_location;
+  std::optional<std::string> previous_metadata_location;
+  UnixMicros created_at = 0;
+  UnixMicros updated_at = 0;
+};
+
 struct ApiToken {
   std::string id;
   std::string name;

@@ -8,6 +8,7 @@
 #include "tarn/catalog/sql_db.h"
 #include "tarn/catalog/sql_partitions.h"
 #include "tarn/catalog/sql_rows.h"
+#include "tarn/catalog/sql_tables.h"
 
 namespace tarn::catalog {
 namespace {
@@ -461,6 +462,24 @@ class SqlCatalogStore final : public CatalogStore {
     });
   }
 
+  Result<TableRecord> CreateTable(const std::string& ns, const std::string& name,
+                                  const std::string& metadata_location) override {
+    return SqlCreateTable(*pool_, ns, name, metadata_location);
+  }
+  Result<TableRecord> GetTable(const std::string& ns, const std::string& name) override {
+    return SqlGetTable(*pool_, ns, name);
+  }
+  Result<std::vector<TableRecord>> ListTables(const std::string& ns) override {
+    return SqlListTables(*pool_, ns);
+  }
+  Status SwapTableMetadata(const std::string& ns, const std::string& name,
+                           const std::string& expected, const std::string& next) override {
+    return SqlSwapTableMetadata(*pool_, ns, name, expected, next);
+  }
+  Status DropTable(const std::string& ns, const std::string& name) override {
+    return SqlDropTable(*pool_, ns, name);
+  }
+
  private:
   static UnixMicros Now() { return Clock::System().Now(); }
 
@@ -534,6 +553,7 @@ class SqlCatalogStore final : public CatalogStore {
   }
 
   std::unique_ptr<SqlPool> pool_;
+
 };
 
 }  // namespace

@@ -78,7 +78,8 @@ Result<PrimitiveType> PrimitiveType::From(const schema::Type& type) {
     case TypeId::kStruct:
     case TypeId::kList:
     case TypeId::kMap:
-      return InvalidArgument("type " + schema::TypeToString(type) + " is not a primitive type");
+      return InvalidArgument("type " + std::string(schema::TypeIdName(type.id)) +
+                             " is not a primitive type");
     case TypeId::kDecimal:
       out.precision = type.precision;
       out.scale = type.scale;

@@ -53,7 +53,10 @@ Result<std::unique_ptr<Lake>> Lake::Open(const LakeOptions& options) {
     TARN_ASSIGN_OR_RETURN(lake->objects_, storage::MakeLocalObjectStore(location.root()));
   }
   TARN_ASSIGN_OR_RETURN(auto store, catalog::CatalogStore::Open(lake->catalog_url_));
+  bool local = location.is_local();
+  std::string root = location.root();
   lake->catalog_ = std::make_unique<catalog::CatalogService>(std::move(store), std::move(location));
+  if (local) lake->tables_ = std::make_unique<LakeTables>(lake->catalog_->store(), root);
   return lake;
 }
 
@@ -67,6 +70,14 @@ Result<storage::ObjectStore*> Lake::objects() {
                               ": reading and writing data on object storage is not supported yet");
   }
   return objects_.get();
+}
+
+Result<LakeTables*> Lake::tables() {
+  if (!tables_) {
+    return FailedPrecondition("lake " + catalog_->lake().root() +
+                              ": Iceberg tables on object storage are not supported yet");
+  }
+  return tables_.get();
 }
 
 std::string Lake::admin_token_path() const { return control_dir_ + "/admin.token"; }

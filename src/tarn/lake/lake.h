@@ -8,6 +8,7 @@
 
 #include "tarn/base/status.h"
 #include "tarn/catalog/catalog_service.h"
+#include "tarn/lake/lake_tables.h"
 #include "tarn/storage/object_store.h"
 
 namespace tarn::lake {
@@ -27,6 +28,9 @@ class Lake {
   // The lake's object store. Errors: kFailedPrecondition for lakes on object storage, which
   // this release registers metadata for but does not read or write.
   Result<storage::ObjectStore*> objects();
+  // The curated and serving zones' Iceberg tables. Errors: kFailedPrecondition for lakes on
+  // object storage (not supported yet).
+  Result<LakeTables*> tables();
   const std::string& catalog_url() const { return catalog_url_; }
   // "sqlite" or "postgresql".
   std::string catalog_kind() const;
@@ -44,6 +48,7 @@ class Lake {
   std::string catalog_url_;
   std::unique_ptr<catalog::CatalogService> catalog_;
   std::unique_ptr<storage::ObjectStore> objects_;
+  std::unique_ptr<LakeTables> tables_;
 };
 
 // The default catalog URL for a lake at `root`.

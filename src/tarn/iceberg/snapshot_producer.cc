@@ -1,0 +1,263 @@
+// Producing snapshots: the new manifests for added files, rewritten manifests where files are
+// removed, the manifest list, and the snapshot summary.
+#include <set>
+
+#include "tarn/base/ids.h"
+#include "tarn/base/time.h"
+#include "tarn/iceberg/table.h"
+
+namespace tarn::iceberg {
+namespace {
+
+// Which live data files a snapshot removes; null = none.
+using RemovePredicate = std::function<bool(const ManifestFile&, const ManifestEntry&)>;
+
+struct SnapshotChange {
+  std::string operation;
+  const std::vector<DataFile>* add_data = nullptr;
+  const std::vector<DataFile>* add_deletes = nullptr;
+  RemovePredicate remove;
+  const SummaryProps* props = nullptr;
+};
+
+struct Counters {
+  int64_t added_files = 0, added_records = 0, added_size = 0;
+  int64_t deleted_files = 0, deleted_records = 0, removed_size = 0;
+  int64_t added_delete_files = 0, added_position_deletes = 0, added_equality_deletes = 0;
+};
+
+std::string ManifestLocation(const TableMetadata& base) {
+  return base.location + "/metadata/" + NewUuid() + "-m0.avro";
+}
+
+Result<std::vector<ManifestFile>> ParentManifests(const TableMetadata& base, FileIO& io) {
+  const Snapshot* parent = base.CurrentSnapshot();
+  if (parent == nullptr) return std::vector<ManifestFile>{};
+  TARN_ASSIGN_OR_RETURN(std::string bytes, io.Read(parent->manifest_list));
+  return DecodeManifestList(bytes);
+}
+
+// Encodes `entries` as a manifest of `content` under the current schema and `spec`, writes it.
+Result<ManifestFile> WriteManifest(const TableMetadata& base, const PartitionSpec& spec,
+                                   FileContent content, const std::vector<ManifestEntry>& entries,
+                                   int64_t snapshot_id, int64_t seq, FileIO& io,
+                                   std::vector<std::string>* written) {
+  ManifestContext ctx{base.CurrentSchema(), base.current_schema_id, &spec, content};
+  TARN_ASSIGN_OR_RETURN(auto encoded,
+                        EncodeManifest(ctx, entries, ManifestLocation(base), snapshot_id, seq));
+  TARN_RETURN_IF_ERROR(io.Write(encoded.second.manifest_path, encoded.first));
+  written->push_back(encoded.second.manifest_path);
+  return encoded.second;
+}
+
+Result<std::vector<ManifestFile>> AddedManifests(const TableMetadata& base,
+                                                 const std::vector<DataFile>& files,
+                                                 FileContent content, int64_t snapshot_id,
+                                                 int64_t seq, FileIO& io, Counters* n,
+                                                 std::vector<std::string>* written) {
+  if (files.empty()) return std::vector<ManifestFile>{};
+  const PartitionSpec* spec = base.DefaultSpec();
+  if (spec == nullptr) return InvalidArgument("table has no default partition spec");
+  std::vector<ManifestEntry> entries;
+  for (const DataFile& f : files) {
+    if (f.partition.size() != spec->fields.size()) {
+      return InvalidArgument("file " + f.file_path + " has " +
+                             std::to_string(f.partition.size()) + " partition values; spec " +
+                             std::to_string(spec->spec_id) + " has " +
+                             std::to_string(spec->fields.size()) + " fields");
+    }
+    ManifestEntry e;
+    e.status = EntryStatus::kAdded;
+    e.snapshot_id = snapshot_id;
+    e.data_file = f;
+    entries.push_back(std::move(e));
+    if (f.content == FileContent::kData) {
+      ++n->added_files;
+      n->added_records += f.record_count;
+    } else {
+      ++n->added_delete_files;
+      (f.content == FileContent::kPositionDeletes ? n->added_position_deletes
+                                                  : n->added_equality_deletes) += f.record_count;
+    }
+    n->added_size += f.file_size_in_bytes;
+  }
+  TARN_ASSIGN_OR_RETURN(auto m, WriteManifest(base, *spec, content, entries, snapshot_id, seq,
+                                              io, written));
+  return std::vector<ManifestFile>{m};
+}
+
+// Rewrites `m` if `remove` matches any of its live entries: those become DELETED, the rest
+// EXISTING with their sequence numbers written out. Returns `m` unchanged otherwise.
+Result<ManifestFile> FilterManifest(const TableMetadata& base, const ManifestFile& m,
+                                    const RemovePredicate& remove, int64_t snapshot_id,
+                                    int64_t seq, FileIO& io, Counters* n,
+                                    std::vector<std::string>* written) {
+  const PartitionSpec* spec = base.SpecById(m.partition_spec_id);
+  if (spec == nullptr) return Status(ErrorCode::kCorruption, "manifest " + m.manifest_path + " names an unknown spec");
+  TARN_ASSIGN_OR_RETURN(std::string bytes, io.Read(m.manifest_path));
+  TARN_ASSIGN_OR_RETURN(auto entries, DecodeManifest(bytes, m, *spec, *base.CurrentSchema()));
+  std::vector<ManifestEntry> kept;
+  bool changed = false;
+  for (ManifestEntry& e : entries) {
+    if (e.status == EntryStatus::kDeleted) {
+      changed = true;  // dropped: a deleted entry is only reported by the snapshot deleting it
+      continue;
+    }
+    if (remove(m, e)) {
+      e.status = EntryStatus::kDeleted;
+      e.snapshot_id = snapshot_id;
+      ++n->deleted_files;
+      n->deleted_records += e.data_file.record_count;
+      n->removed_size += e.data_file.file_size_in_bytes;
+      changed = true;
+    } else {
+      e.status = EntryStatus::kExisting;
+    }
+    kept.push_back(std::move(e));
+  }
+  if (!changed) return m;
+  return WriteManifest(base, *spec, m.content, kept, snapshot_id, seq, io, written);
+}
+
+void Put(std::map<std::string, std::string>* s, const char* key, int64_t v) {
+  if (v != 0) (*s)[key] = std::to_string(v);
+}
+
+std::map<std::string, std::string> Summary(const SnapshotChange& c, const Counters& n,
+                                           const std::vector<ManifestFile>& manifests) {
+  std::map<std::string, std::string> s;
+  if (c.props != nullptr) s = *c.props;
+  s["operation"] = c.operation;
+  Put(&s, "added-data-files", n.added_files);
+  Put(&s, "added-records", n.added_records);
+  Put(&s, "added-files-size", n.added_size);
+  Put(&s, "deleted-data-files", n.deleted_files);
+  Put(&s, "deleted-records", n.deleted_records);
+  Put(&s, "removed-files-size", n.removed_size);
+  Put(&s, "added-delete-files", n.added_delete_files);
+  Put(&s, "added-position-deletes", n.added_position_deletes);
+  Put(&s, "added-equality-deletes", n.added_equality_deletes);
+  int64_t data_files = 0, records = 0, delete_files = 0, deletes = 0;
+  for (const ManifestFile& m : manifests) {
+    int64_t files = m.added_files_count + m.existing_files_count;
+    int64_t rows = m.added_rows_count + m.existing_rows_count;
+    (m.content == FileContent::kData ? data_files : delete_files) += files;
+    (m.content == FileContent::kData ? records : deletes) += rows;
+  }
+  s["total-data-files"] = std::to_string(data_files);
+  s["total-records"] = std::to_string(records);
+  s["total-delete-files"] = std::to_string(delete_files);
+  s["total-position-deletes"] = std::to_string(deletes);
+  return s;
+}
+
+Result<TableMetadata> ProduceSnapshot(const TableMetadata& base, FileIO& io,
+                                      const SnapshotChange& c,
+                                      std::vector<std::string>* written) {
+  if (base.CurrentSchema() == nullptr) return InvalidArgument("table has no current schema");
+  int64_t id = NewSnapshotId(base);
+  int64_t seq = base.last_sequence_number + 1;
+  Counters n;
+  std::vector<ManifestFile> manifests;
+  static const std::vector<DataFile> kNone;
+  TARN_ASSIGN_OR_RETURN(auto data, AddedManifests(base, c.add_data ? *c.add_data : kNone,
+                                                  FileContent::kData, id, seq, io, &n, written));
+  TARN_ASSIGN_OR_RETURN(auto deletes,
+                        AddedManifests(base, c.add_deletes ? *c.add_deletes : kNone,
+                                       FileContent::kPositionDeletes, id, seq, io, &n, written));
+  manifests.insert(manifests.end(), data.begin(), data.end());
+  manifests.insert(manifests.end(), deletes.begin(), deletes.end());
+  TARN_ASSIGN_OR_RETURN(auto parents, ParentManifests(base, io));
+  for (const ManifestFile& m : parents) {
+    if (c.remove && m.content == FileContent::kData &&
+        m.added_files_count + m.existing_files_count > 0) {
+      TARN_ASSIGN_OR_RETURN(auto kept, FilterManifest(base, m, c.remove, id, seq, io, &n, written));
+      if (kept.added_files_count + kept.existing_files_count + kept.deleted_files_count > 0) {
+        manifests.push_back(std::move(kept));
+      }
+    } else {
+      manifests.push_back(m);
+    }
+  }
+  Snapshot snap;
+  snap.snapshot_id = id;
+  if (const Snapshot* parent = base.CurrentSnapshot()) snap.parent_snapshot_id = parent->snapshot_id;
+  snap.sequence_number = seq;
+  snap.timestamp_ms = std::max(Clock::System().Now() / 1000, base.last_updated_ms + 1);
+  snap.manifest_list = base.location + "/metadata/snap-" + std::to_string(id) + "-1-" +
+                       NewUuid() + ".avro";
+  snap.schema_id = base.current_schema_id;
+  snap.summary = Summary(c, n, manifests);
+  if (c.operation == "overwrite" && n.deleted_files == 0 && n.added_delete_files == 0) {
+    snap.summary["operation"] = "append";
+  }
+  std::string list = EncodeManifestList(manifests, id, snap.parent_snapshot_id, seq);
+  TARN_RETURN_IF_ERROR(io.Write(snap.manifest_list, list));
+  written->push_back(snap.manifest_list);
+
+  TableMetadata next = base;
+  next.snapshots.push_back(snap);
+  next.current_snapshot_id = id;
+  SnapshotRef main = base.refs.count("main") ? base.refs.at("main") : SnapshotRef{};
+  main.snapshot_id = id;
+  main.is_branch = true;
+  next.refs["main"] = main;
+  next.snapshot_log.push_back({snap.timestamp_ms, id});
+  next.last_sequence_number = seq;
+  return next;
+}
+
+std::string PartitionKey(int spec_id, const std::vector<Literal>& partition) {
+  std::string key = std::to_string(spec_id);
+  for (const Literal& v : partition) key += '\x1f' + (v.is_null ? "\x1e" : ToBinary(v));
+  return key;
+}
+
+}  // namespace
+
+Result<int64_t> Table::Append(const std::vector<DataFile>& files, const SummaryProps& props) {
+  return ReplaceFiles({}, files, props);
+}
+
+Result<int64_t> Table::ReplaceFiles(const std::vector<std::string>& remove,
+                                    const std::vector<DataFile>& add, const SummaryProps& props) {
+  std::set<std::string> gone(remove.begin(), remove.end());
+  SnapshotChange c{remove.empty() ? "append" : "overwrite", &add, nullptr, nullptr, &props};
+  if (!gone.empty()) {
+    c.remove = [&](const ManifestFile&, const ManifestEntry& e) {
+      return gone.count(e.data_file.file_path) > 0;
+    };
+  }
+  TARN_RETURN_IF_ERROR(Commit([&](const TableMetadata& base, std::vector<std::string>* written) {
+    return ProduceSnapshot(base, *io_, c, written);
+  }));
+  return *metadata_.current_snapshot_id;
+}
+
+Result<int64_t> Table::OverwritePartitions(const std::vector<DataFile>& add,
+                                           const SummaryProps& props) {
+  std::set<std::string> touched;
+  SnapshotChange c{"overwrite", &add, nullptr, nullptr, &props};
+  c.remove = [&](const ManifestFile& m, const ManifestEntry& e) {
+    return touched.count(PartitionKey(m.partition_spec_id, e.data_file.partition)) > 0;
+  };
+  TARN_RETURN_IF_ERROR(Commit([&](const TableMetadata& base, std::vector<std::string>* written) {
+    touched.clear();
+    for (const DataFile& f : add) touched.insert(PartitionKey(base.default_spec_id, f.partition));
+    return ProduceSnapshot(base, *io_, c, written);
+  }));
+  return *metadata_.current_snapshot_id;
+}
+
+Result<int64_t> Table::RowDelta(const std::vector<DataFile>& add_data,
+                                const std::vector<DataFile>& add_deletes,
+                                const SummaryProps& props) {
+  SnapshotChange c{add_data.empty() ? "delete" : "overwrite", &add_data, &add_deletes, nullptr,
+                   &props};
+  TARN_RETURN_IF_ERROR(Commit([&](const TableMetadata& base, std::vector<std::string>* written) {
+    return ProduceSnapshot(base, *io_, c, written);
+  }));
+  return *metadata_.current_snapshot_id;
+}
+
+}  // namespace tarn::iceberg

@@ -312,3 +312,38 @@ TEST_F(TableTest, UnknownCommitOutcomeIsReportedAndKeepsItsFiles) {
 
 }  // namespace
 }  // namespace tarn::iceberg
+
+namespace tarn::iceberg {
+namespace {
+
+// Many small appends: manifests are merged once there are enough of them, so the manifest
+// list stays short, and no file is lost or duplicated on the way.
+TEST_F(TableTest, SmallManifestsAreMerged) {
+  ASSERT_TRUE(table_->Commit([](const TableMetadata& base, std::vector<std::string>*) {
+    TableMetadata next = base;
+    next.properties["commit.manifest.min-count-to-merge"] = "10";
+    return Result<TableMetadata>(next);
+  }).ok());
+  std::set<std::string> appended;
+  for (int i = 0; i < 35; ++i) {
+    DataFile f = File(19700 + i, 1);
+    appended.insert(f.file_path);
+    ASSERT_TRUE(table_->Append({f}).ok());
+  }
+  const Snapshot* snap = table_->metadata().CurrentSnapshot();
+  auto list = io_->Read(snap->manifest_list);
+  ASSERT_TRUE(list.ok());
+  auto manifests = DecodeManifestList(*list);
+  ASSERT_TRUE(manifests.ok());
+  EXPECT_LT(manifests->size(), 12u);
+  EXPECT_EQ(LivePaths(), appended);
+  EXPECT_EQ(snap->summary.at("total-records"), "35");
+  // Sequence numbers survive merging: the first file still has data sequence number 1.
+  auto entries = table_->LiveEntries(*snap);
+  int64_t min_seq = INT64_MAX;
+  for (const auto& e : *entries) min_seq = std::min(min_seq, *e.sequence_number);
+  EXPECT_EQ(min_seq, 1);
+}
+
+}  // namespace
+}  // namespace tarn::iceberg

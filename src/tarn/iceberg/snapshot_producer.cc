@@ -119,6 +119,94 @@ Result<ManifestFile> FilterManifest(const TableMetadata& base, const ManifestFil
   return WriteManifest(base, *spec, m.content, kept, snapshot_id, seq, io, written);
 }
 
+int64_t IntProperty(const TableMetadata& md, const std::string& key, int64_t fallback) {
+  auto it = md.properties.find(key);
+  if (it == md.properties.end()) return fallback;
+  char* end = nullptr;
+  long long v = std::strtoll(it->second.c_str(), &end, 10);
+  return (end && *end == '\0' && v > 0) ? v : fallback;
+}
+
+// One merged manifest from `members` (all of one spec): entries added by this snapshot stay
+// ADDED, older live ones become EXISTING with their sequence numbers written out, and DELETED
+// entries of earlier snapshots are dropped.
+Result<ManifestFile> MergeManifests(const TableMetadata& base,
+                                    const std::vector<const ManifestFile*>& members,
+                                    int64_t snapshot_id, int64_t seq, FileIO& io,
+                                    std::vector<std::string>* written) {
+  const PartitionSpec* spec = base.SpecById(members[0]->partition_spec_id);
+  if (spec == nullptr) return InvalidArgument("manifest names an unknown partition spec");
+  std::vector<ManifestEntry> merged;
+  for (const ManifestFile* m : members) {
+    TARN_ASSIGN_OR_RETURN(std::string bytes, io.Read(m->manifest_path));
+    TARN_ASSIGN_OR_RETURN(auto entries, DecodeManifest(bytes, *m, *spec, *base.CurrentSchema()));
+    for (ManifestEntry& e : entries) {
+      if (e.snapshot_id != snapshot_id) {
+        if (e.status == EntryStatus::kDeleted) continue;
+        e.status = EntryStatus::kExisting;
+      }
+      merged.push_back(std::move(e));
+    }
+  }
+  return WriteManifest(base, *spec, FileContent::kData, merged, snapshot_id, seq, io, written);
+}
+
+// Keeps the number of manifests bounded (so commits and planning do not slow down as history
+// grows): once a spec has commit.manifest.min-count-to-merge (100) data manifests smaller than
+// commit.manifest.target-size-bytes (256 KiB here; Java's default of 8 MiB makes pruning
+// coarse), consecutive ones are packed, oldest first, into manifests up to that size.
+// Consecutive appends usually cover neighbouring partitions, so merged manifests keep tight
+// partition summaries.
+Status MergeSmallManifests(const TableMetadata& base, int64_t snapshot_id, int64_t seq,
+                           FileIO& io, std::vector<ManifestFile>* manifests,
+                           std::vector<std::string>* written) {
+  int64_t target = IntProperty(base, "commit.manifest.target-size-bytes", 256 * 1024);
+  int64_t min_count = IntProperty(base, "commit.manifest.min-count-to-merge", 100);
+  auto enabled = base.properties.find("commit.manifest-merge.enabled");
+  if (enabled != base.properties.end() && enabled->second == "false") return Status::OK();
+  std::map<int, std::vector<size_t>> small;  // spec id -> indexes, oldest first
+  for (size_t i = manifests->size(); i-- > 0;) {
+    const ManifestFile& m = (*manifests)[i];
+    if (m.content == FileContent::kData && m.manifest_length < target) {
+      small[m.partition_spec_id].push_back(i);
+    }
+  }
+  std::vector<bool> drop(manifests->size(), false);
+  std::vector<ManifestFile> merged;
+  for (const auto& [spec_id, indexes] : small) {
+    if (static_cast<int64_t>(indexes.size()) < min_count) continue;
+    std::vector<size_t> bin;
+    int64_t bin_bytes = 0;
+    auto flush = [&]() -> Status {
+      if (bin.size() >= 2) {
+        std::vector<const ManifestFile*> members;
+        for (size_t i : bin) {
+          members.push_back(&(*manifests)[i]);
+          drop[i] = true;
+        }
+        TARN_ASSIGN_OR_RETURN(auto m, MergeManifests(base, members, snapshot_id, seq, io, written));
+        merged.push_back(std::move(m));
+      }
+      bin.clear();
+      bin_bytes = 0;
+      return Status::OK();
+    };
+    for (size_t i : indexes) {
+      int64_t length = (*manifests)[i].manifest_length;
+      if (!bin.empty() && bin_bytes + length > target) TARN_RETURN_IF_ERROR(flush());
+      bin.push_back(i);
+      bin_bytes += length;
+    }
+    TARN_RETURN_IF_ERROR(flush());
+  }
+  std::vector<ManifestFile> out = std::move(merged);
+  for (size_t i = 0; i < manifests->size(); ++i) {
+    if (!drop[i]) out.push_back(std::move((*manifests)[i]));
+  }
+  *manifests = std::move(out);
+  return Status::OK();
+}
+
 void Put(std::map<std::string, std::string>* s, const char* key, int64_t v) {
   if (v != 0) (*s)[key] = std::to_string(v);
 }
@@ -179,6 +267,7 @@ Result<TableMetadata> ProduceSnapshot(const TableMetadata& base, FileIO& io,
       manifests.push_back(m);
     }
   }
+  TARN_RETURN_IF_ERROR(MergeSmallManifests(base, id, seq, io, &manifests, written));
   Snapshot snap;
   snap.snapshot_id = id;
   if (const Snapshot* parent = base.CurrentSnapshot()) snap.parent_snapshot_id = parent->snapshot_id;

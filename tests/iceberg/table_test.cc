@@ -319,7 +319,7 @@ namespace {
 // Many small appends: manifests are merged once there are enough of them, so the manifest
 // list stays short, and no file is lost or duplicated on the way.
 TEST_F(TableTest, SmallManifestsAreMerged) {
-  ASSERT_TRUE(table_->Commit([](const TableMetadata& base, std::vector<std::string>*) {
+  ASSERT_TRUE(table_->Commit([](const TableMetadata& base, std::vector<PendingFile>*) {
     TableMetadata next = base;
     next.properties["commit.manifest.min-count-to-merge"] = "10";
     return Result<TableMetadata>(next);

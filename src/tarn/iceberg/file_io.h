@@ -13,6 +13,12 @@
 
 namespace tarn::iceberg {
 
+// A file to create: its location and its bytes.
+struct PendingFile {
+  std::string location;
+  std::string data;
+};
+
 class FileIO {
  public:
   virtual ~FileIO() = default;
@@ -20,6 +26,11 @@ class FileIO {
   virtual Result<std::string> Read(const std::string& location) = 0;
   // Durably creates the file; never replaces one. Errors: kAlreadyExists, kIOError.
   virtual Status Write(const std::string& location, std::string_view data) = 0;
+  // Durably creates every file (none replaces an existing one), synced together rather than
+  // one after the other. Files may become visible before the call returns; on error the ones
+  // created are removed. Callers reference the files only after it succeeds.
+  // Errors: kAlreadyExists, kIOError.
+  virtual Status WriteAll(const std::vector<PendingFile>& files);
   // Removes the file; absent is not an error. Errors: kIOError.
   virtual Status Delete(const std::string& location) = 0;
   // Locations of the files under `prefix` (a directory location), recursively.

@@ -41,25 +41,24 @@ Result<std::vector<ManifestFile>> ParentManifests(const TableMetadata& base, Fil
 Result<ManifestFile> WriteManifest(const TableMetadata& base, const PartitionSpec& spec,
                                    FileContent content, const std::vector<ManifestEntry>& entries,
                                    int64_t snapshot_id, int64_t seq, FileIO& io,
-                                   std::vector<std::string>* written) {
+                                   std::vector<PendingFile>* files) {
   ManifestContext ctx{base.CurrentSchema(), base.current_schema_id, &spec, content};
   TARN_ASSIGN_OR_RETURN(auto encoded,
                         EncodeManifest(ctx, entries, ManifestLocation(base), snapshot_id, seq));
-  TARN_RETURN_IF_ERROR(io.Write(encoded.second.manifest_path, encoded.first));
-  written->push_back(encoded.second.manifest_path);
+  files->push_back({encoded.second.manifest_path, std::move(encoded.first)});
   return encoded.second;
 }
 
 Result<std::vector<ManifestFile>> AddedManifests(const TableMetadata& base,
-                                                 const std::vector<DataFile>& files,
+                                                 const std::vector<DataFile>& added,
                                                  FileContent content, int64_t snapshot_id,
                                                  int64_t seq, FileIO& io, Counters* n,
-                                                 std::vector<std::string>* written) {
-  if (files.empty()) return std::vector<ManifestFile>{};
+                                                 std::vector<PendingFile>* files) {
+  if (added.empty()) return std::vector<ManifestFile>{};
   const PartitionSpec* spec = base.DefaultSpec();
   if (spec == nullptr) return InvalidArgument("table has no default partition spec");
   std::vector<ManifestEntry> entries;
-  for (const DataFile& f : files) {
+  for (const DataFile& f : added) {
     if (f.partition.size() != spec->fields.size()) {
       return InvalidArgument("file " + f.file_path + " has " +
                              std::to_string(f.partition.size()) + " partition values; spec " +
@@ -82,7 +81,7 @@ Result<std::vector<ManifestFile>> AddedManifests(const TableMetadata& base,
     n->added_size += f.file_size_in_bytes;
   }
   TARN_ASSIGN_OR_RETURN(auto m, WriteManifest(base, *spec, content, entries, snapshot_id, seq,
-                                              io, written));
+                                              io, files));
   return std::vector<ManifestFile>{m};
 }
 
@@ -91,7 +90,7 @@ Result<std::vector<ManifestFile>> AddedManifests(const TableMetadata& base,
 Result<ManifestFile> FilterManifest(const TableMetadata& base, const ManifestFile& m,
                                     const RemovePredicate& remove, int64_t snapshot_id,
                                     int64_t seq, FileIO& io, Counters* n,
-                                    std::vector<std::string>* written) {
+                                    std::vector<PendingFile>* files) {
   const PartitionSpec* spec = base.SpecById(m.partition_spec_id);
   if (spec == nullptr) return Status(ErrorCode::kCorruption, "manifest " + m.manifest_path + " names an unknown spec");
   TARN_ASSIGN_OR_RETURN(std::string bytes, io.Read(m.manifest_path));
@@ -116,7 +115,7 @@ Result<ManifestFile> FilterManifest(const TableMetadata& base, const ManifestFil
     kept.push_back(std::move(e));
   }
   if (!changed) return m;
-  return WriteManifest(base, *spec, m.content, kept, snapshot_id, seq, io, written);
+  return WriteManifest(base, *spec, m.content, kept, snapshot_id, seq, io, files);
 }
 
 int64_t IntProperty(const TableMetadata& md, const std::string& key, int64_t fallback) {
@@ -133,7 +132,7 @@ int64_t IntProperty(const TableMetadata& md, const std::string& key, int64_t fal
 Result<ManifestFile> MergeManifests(const TableMetadata& base,
                                     const std::vector<const ManifestFile*>& members,
                                     int64_t snapshot_id, int64_t seq, FileIO& io,
-                                    std::vector<std::string>* written) {
+                                    std::vector<PendingFile>* files) {
   const PartitionSpec* spec = base.SpecById(members[0]->partition_spec_id);
   if (spec == nullptr) return InvalidArgument("manifest names an unknown partition spec");
   std::vector<ManifestEntry> merged;
@@ -148,7 +147,7 @@ Result<ManifestFile> MergeManifests(const TableMetadata& base,
       merged.push_back(std::move(e));
     }
   }
-  return WriteManifest(base, *spec, FileContent::kData, merged, snapshot_id, seq, io, written);
+  return WriteManifest(base, *spec, FileContent::kData, merged, snapshot_id, seq, io, files);
 }
 
 // Keeps the number of manifests bounded (so commits and planning do not slow down as history
@@ -159,7 +158,7 @@ Result<ManifestFile> MergeManifests(const TableMetadata& base,
 // partition summaries.
 Status MergeSmallManifests(const TableMetadata& base, int64_t snapshot_id, int64_t seq,
                            FileIO& io, std::vector<ManifestFile>* manifests,
-                           std::vector<std::string>* written) {
+                           std::vector<PendingFile>* files) {
   int64_t target = IntProperty(base, "commit.manifest.target-size-bytes", 256 * 1024);
   int64_t min_count = IntProperty(base, "commit.manifest.min-count-to-merge", 100);
   auto enabled = base.properties.find("commit.manifest-merge.enabled");
@@ -167,7 +166,9 @@ Status MergeSmallManifests(const TableMetadata& base, int64_t snapshot_id, int64
   std::map<int, std::vector<size_t>> small;  // spec id -> indexes, oldest first
   for (size_t i = manifests->size(); i-- > 0;) {
     const ManifestFile& m = (*manifests)[i];
-    if (m.content == FileContent::kData && m.manifest_length < target) {
+    // Manifests staged by this snapshot are not written yet; they merge next time.
+    if (m.content == FileContent::kData && m.manifest_length < target &&
+        m.added_snapshot_id != snapshot_id) {
       small[m.partition_spec_id].push_back(i);
     }
   }
@@ -184,7 +185,7 @@ Status MergeSmallManifests(const TableMetadata& base, int64_t snapshot_id, int64
           members.push_back(&(*manifests)[i]);
           drop[i] = true;
         }
-        TARN_ASSIGN_OR_RETURN(auto m, MergeManifests(base, members, snapshot_id, seq, io, written));
+        TARN_ASSIGN_OR_RETURN(auto m, MergeManifests(base, members, snapshot_id, seq, io, files));
         merged.push_back(std::move(m));
       }
       bin.clear();
@@ -241,7 +242,7 @@ std::map<std::string, std::string> Summary(const SnapshotChange& c, const Counte
 
 Result<TableMetadata> ProduceSnapshot(const TableMetadata& base, FileIO& io,
                                       const SnapshotChange& c,
-                                      std::vector<std::string>* written) {
+                                      std::vector<PendingFile>* files) {
   if (base.CurrentSchema() == nullptr) return InvalidArgument("table has no current schema");
   int64_t id = NewSnapshotId(base);
   int64_t seq = base.last_sequence_number + 1;
@@ -249,17 +250,17 @@ Result<TableMetadata> ProduceSnapshot(const TableMetadata& base, FileIO& io,
   std::vector<ManifestFile> manifests;
   static const std::vector<DataFile> kNone;
   TARN_ASSIGN_OR_RETURN(auto data, AddedManifests(base, c.add_data ? *c.add_data : kNone,
-                                                  FileContent::kData, id, seq, io, &n, written));
+                                                  FileContent::kData, id, seq, io, &n, files));
   TARN_ASSIGN_OR_RETURN(auto deletes,
                         AddedManifests(base, c.add_deletes ? *c.add_deletes : kNone,
-                                       FileContent::kPositionDeletes, id, seq, io, &n, written));
+                                       FileContent::kPositionDeletes, id, seq, io, &n, files));
   manifests.insert(manifests.end(), data.begin(), data.end());
   manifests.insert(manifests.end(), deletes.begin(), deletes.end());
   TARN_ASSIGN_OR_RETURN(auto parents, ParentManifests(base, io));
   for (const ManifestFile& m : parents) {
     if (c.remove && m.content == FileContent::kData &&
         m.added_files_count + m.existing_files_count > 0) {
-      TARN_ASSIGN_OR_RETURN(auto kept, FilterManifest(base, m, c.remove, id, seq, io, &n, written));
+      TARN_ASSIGN_OR_RETURN(auto kept, FilterManifest(base, m, c.remove, id, seq, io, &n, files));
       if (kept.added_files_count + kept.existing_files_count + kept.deleted_files_count > 0) {
         manifests.push_back(std::move(kept));
       }
@@ -267,7 +268,7 @@ Result<TableMetadata> ProduceSnapshot(const TableMetadata& base, FileIO& io,
       manifests.push_back(m);
     }
   }
-  TARN_RETURN_IF_ERROR(MergeSmallManifests(base, id, seq, io, &manifests, written));
+  TARN_RETURN_IF_ERROR(MergeSmallManifests(base, id, seq, io, &manifests, files));
   Snapshot snap;
   snap.snapshot_id = id;
   if (const Snapshot* parent = base.CurrentSnapshot()) snap.parent_snapshot_id = parent->snapshot_id;
@@ -280,9 +281,8 @@ Result<TableMetadata> ProduceSnapshot(const TableMetadata& base, FileIO& io,
   if (c.operation == "overwrite" && n.deleted_files == 0 && n.added_delete_files == 0) {
     snap.summary["operation"] = "append";
   }
-  std::string list = EncodeManifestList(manifests, id, snap.parent_snapshot_id, seq);
-  TARN_RETURN_IF_ERROR(io.Write(snap.manifest_list, list));
-  written->push_back(snap.manifest_list);
+  files->push_back(
+      {snap.manifest_list, EncodeManifestList(manifests, id, snap.parent_snapshot_id, seq)});
 
   TableMetadata next = base;
   next.snapshots.push_back(snap);
@@ -317,8 +317,8 @@ Result<int64_t> Table::ReplaceFiles(const std::vector<std::string>& remove,
       return gone.count(e.data_file.file_path) > 0;
     };
   }
-  TARN_RETURN_IF_ERROR(Commit([&](const TableMetadata& base, std::vector<std::string>* written) {
-    return ProduceSnapshot(base, *io_, c, written);
+  TARN_RETURN_IF_ERROR(Commit([&](const TableMetadata& base, std::vector<PendingFile>* files) {
+    return ProduceSnapshot(base, *io_, c, files);
   }));
   return *metadata_.current_snapshot_id;
 }
@@ -330,10 +330,10 @@ Result<int64_t> Table::OverwritePartitions(const std::vector<DataFile>& add,
   c.remove = [&](const ManifestFile& m, const ManifestEntry& e) {
     return touched.count(PartitionKey(m.partition_spec_id, e.data_file.partition)) > 0;
   };
-  TARN_RETURN_IF_ERROR(Commit([&](const TableMetadata& base, std::vector<std::string>* written) {
+  TARN_RETURN_IF_ERROR(Commit([&](const TableMetadata& base, std::vector<PendingFile>* files) {
     touched.clear();
     for (const DataFile& f : add) touched.insert(PartitionKey(base.default_spec_id, f.partition));
-    return ProduceSnapshot(base, *io_, c, written);
+    return ProduceSnapshot(base, *io_, c, files);
   }));
   return *metadata_.current_snapshot_id;
 }
@@ -343,8 +343,8 @@ Result<int64_t> Table::RowDelta(const std::vector<DataFile>& add_data,
                                 const SummaryProps& props) {
   SnapshotChange c{add_data.empty() ? "delete" : "overwrite", &add_data, &add_deletes, nullptr,
                    &props};
-  TARN_RETURN_IF_ERROR(Commit([&](const TableMetadata& base, std::vector<std::string>* written) {
-    return ProduceSnapshot(base, *io_, c, written);
+  TARN_RETURN_IF_ERROR(Commit([&](const TableMetadata& base, std::vector<PendingFile>* files) {
+    return ProduceSnapshot(base, *io_, c, files);
   }));
   return *metadata_.current_snapshot_id;
 }

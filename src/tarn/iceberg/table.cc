@@ -43,8 +43,8 @@ void Backoff(int attempt) {
   std::this_thread::sleep_for(std::chrono::microseconds(wait(random)));
 }
 
-void DeleteAll(FileIO& io, const std::vector<std::string>& files) {
-  for (const std::string& f : files) (void)io.Delete(f);
+void DeleteAll(FileIO& io, const std::vector<PendingFile>& files) {
+  for (const PendingFile& f : files) (void)io.Delete(f.location);
 }
 
 std::string DefaultFieldName(const schema::Schema& schema, const PartitionField& f) {
@@ -112,27 +112,23 @@ Status Table::Commit(const MetadataChange& change, int max_attempts) {
       Backoff(attempt);
       TARN_RETURN_IF_ERROR(Refresh());
     }
-    std::vector<std::string> written;
-    auto next = change(metadata_, &written);
-    if (!next.ok()) {
-      DeleteAll(*io_, written);
-      return next.status();
-    }
+    std::vector<PendingFile> files;
+    auto next = change(metadata_, &files);
+    if (!next.ok()) return next.status();
     next->last_updated_ms = std::max(NowMs(), metadata_.last_updated_ms + 1);
     AppendMetadataLog(&next.value(), metadata_, location_);
     std::string location = NextMetadataLocation(*next);
-    Status st = io_->Write(location, WriteTableMetadata(*next));
-    if (st.ok()) {
-      written.push_back(location);
-      st = pointer_->Swap(location_, location);
-    }
+    files.push_back({location, WriteTableMetadata(*next)});
+    Status st = io_->WriteAll(files);
+    if (!st.ok()) return st;  // WriteAll removed what it created
+    st = pointer_->Swap(location_, location);
     if (st.ok()) {
       metadata_ = std::move(next).value();
       location_ = std::move(location);
       return Status::OK();
     }
     if (st.code() == ErrorCode::kCommitStateUnknown) return st;
-    DeleteAll(*io_, written);
+    DeleteAll(*io_, files);
     if (st.code() != ErrorCode::kConflict) return st;
     last = st;
   }
@@ -141,7 +137,7 @@ Status Table::Commit(const MetadataChange& change, int max_attempts) {
 }
 
 Status Table::SetCurrentSchema(const schema::Schema& schema) {
-  return Commit([&](const TableMetadata& base, std::vector<std::string>*) -> Result<TableMetadata> {
+  return Commit([&](const TableMetadata& base, std::vector<PendingFile>*) -> Result<TableMetadata> {
     TableMetadata next = base;
     std::string wanted = SchemaToIcebergJson(schema, 0);
     for (const auto& [id, existing] : base.schemas) {
@@ -160,7 +156,7 @@ Status Table::SetCurrentSchema(const schema::Schema& schema) {
 }
 
 Status Table::SetPartitionSpec(std::vector<PartitionField> fields) {
-  return Commit([&](const TableMetadata& base, std::vector<std::string>*) -> Result<TableMetadata> {
+  return Commit([&](const TableMetadata& base, std::vector<PendingFile>*) -> Result<TableMetadata> {
     TableMetadata next = base;
     const schema::Schema* schema = base.CurrentSchema();
     if (schema == nullptr) return InvalidArgument("table has no current schema");
@@ -195,7 +191,7 @@ Status Table::SetPartitionSpec(std::vector<PartitionField> fields) {
 }
 
 Status Table::SetTag(const std::string& name, int64_t snapshot_id, bool replace) {
-  return Commit([&](const TableMetadata& base, std::vector<std::string>*) -> Result<TableMetadata> {
+  return Commit([&](const TableMetadata& base, std::vector<PendingFile>*) -> Result<TableMetadata> {
     if (base.SnapshotById(snapshot_id) == nullptr) {
       return NotFound("no snapshot " + std::to_string(snapshot_id));
     }
@@ -215,7 +211,7 @@ Status Table::SetTag(const std::string& name, int64_t snapshot_id, bool replace)
 }
 
 Status Table::RemoveRef(const std::string& name) {
-  return Commit([&](const TableMetadata& base, std::vector<std::string>*) -> Result<TableMetadata> {
+  return Commit([&](const TableMetadata& base, std::vector<PendingFile>*) -> Result<TableMetadata> {
     if (name == "main") return InvalidArgument("the main branch cannot be removed");
     if (!base.refs.count(name)) return NotFound("no ref '" + name + "'");
     TableMetadata next = base;

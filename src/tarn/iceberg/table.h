@@ -43,10 +43,11 @@ class TablePointer {
 // "tarn.source-partitions", "tarn.quality-run-id", "tarn.backfill-run-id").
 using SummaryProps = std::map<std::string, std::string>;
 
-// Derives the next metadata from `base`. Files it writes go in `written` (removed if the
-// commit loses its race). Errors abort the commit.
+// Derives the next metadata from `base`. The files it needs (manifests, manifest lists) go in
+// `files`: the commit writes them together with the metadata file, durably, before swapping
+// the pointer, and removes them if the commit fails. Errors abort the commit.
 using MetadataChange =
-    std::function<Result<TableMetadata>(const TableMetadata& base, std::vector<std::string>* written)>;
+    std::function<Result<TableMetadata>(const TableMetadata& base, std::vector<PendingFile>* files)>;
 
 class Table {
  public:

@@ -68,7 +68,7 @@ Result<std::vector<ManifestEntry>> Table::LiveEntries(const Snapshot& snapshot) 
 Result<Table::ExpireResult> Table::ExpireSnapshots(int64_t older_than_ms, int retain_last) {
   ExpireResult result;
   std::vector<Snapshot> expired;
-  TARN_RETURN_IF_ERROR(Commit([&](const TableMetadata& base, std::vector<std::string>*)
+  TARN_RETURN_IF_ERROR(Commit([&](const TableMetadata& base, std::vector<PendingFile>*)
                                   -> Result<TableMetadata> {
     std::set<int64_t> keep = Retained(base, older_than_ms, std::max(1, retain_last));
     TableMetadata next = base;

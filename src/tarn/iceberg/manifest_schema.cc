@@ -132,8 +132,8 @@ Json DataFileRecord(const PartitionTupleType& partition) {
       Optional("lower_bounds", MapOf(kLowerBoundsId, "bytes"), kLowerBoundsId),
       Optional("upper_bounds", MapOf(kUpperBoundsId, "bytes"), kUpperBoundsId),
       Optional("key_metadata", "bytes", kKeyMetadataId),
-      Optional("split_offsets", ListOf("long", 133), kSplitOffsetsId),
-      Optional("equality_ids", ListOf("int", 136), kEqualityIdsId),
+      Optional("split_offsets", ListOf("long", kSplitOffsetElementId), kSplitOffsetsId),
+      Optional("equality_ids", ListOf("int", kEqualityIdElementId), kEqualityIdsId),
       Optional("sort_order_id", "int", kSortOrderId),
       Optional("referenced_data_file", "string", kReferencedDataFileId),
   });
@@ -200,7 +200,7 @@ std::string ManifestListAvroSchema() {
       Optional("upper_bound", "bytes", kUpperBoundId),
   });
   Json summary{{"type", "record"}, {"name", "r508"}, {"fields", std::move(summary_fields)}};
-  Json summaries{{"type", "array"}, {"items", std::move(summary)}, {"element-id", 508}};
+  Json summaries{{"type", "array"}, {"items", std::move(summary)}, {"element-id", kFieldSummaryId}};
   Json fields = Json::array({
       Required("manifest_path", "string", kManifestPathId),
       Required("manifest_length", "long", kManifestLengthId),

@@ -241,34 +241,40 @@ void WriteFile(const fs::path& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
 }
 
+// Writes the manifest and list to a temporary directory, runs check_manifest.py on them and
+// returns its JSON output.
+void CheckWithPython(const std::string& manifest, const std::string& list,
+                     const std::string& partition_ids, nlohmann::json* out) {
+  fs::path dir = fs::temp_directory_path() / ("tarn-manifest-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  WriteFile(dir / "m0.avro", manifest);
+  WriteFile(dir / "snap.avro", list);
+  auto [stdout_text, rc] = RunCommand(
+      "/usr/bin/python3 " + std::string(TARN_SOURCE_DIR) + "/tests/iceberg/check_manifest.py " +
+      (dir / "m0.avro").string() + " " + (dir / "snap.avro").string() + " " + partition_ids);
+  fs::remove_all(dir);
+  ASSERT_EQ(rc, 0) << stdout_text;
+  *out = nlohmann::json::parse(stdout_text, nullptr, false);
+  ASSERT_FALSE(out->is_discarded()) << stdout_text;
+}
+
 TEST(ManifestInteropTest, PythonAvroReadsTarnManifests) {
   if (!PythonHasAvro()) GTEST_SKIP() << "/usr/bin/python3 has no avro module (python3-avro)";
   schema::Schema schema = manifest_testing::TableSchema();
   PartitionSpec spec = manifest_testing::TableSpec();
-  DataFile file = manifest_testing::FullDataFile(
+  ManifestEntry entry;
+  entry.data_file = manifest_testing::FullDataFile(
       "s3://b/t/data/a.parquet",
       manifest_testing::Partition(Literal::String("eu"), Literal::TimestampTz(1705312800000000), 42,
                                   manifest_testing::Dec("12.34"), Literal::Double(1.5),
                                   Literal::Uuid(std::string(16, '\x07'))));
-  ManifestEntry entry;
-  entry.data_file = file;
   auto manifest = EncodeManifest({&schema, 0, &spec, FileContent::kData}, {entry},
                                  "s3://b/t/metadata/m0.avro", 55, 3);
   ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
   std::string list = EncodeManifestList({manifest->second}, 55, 54, 3);
-
-  fs::path dir = fs::temp_directory_path() / ("tarn-manifest-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  WriteFile(dir / "m0.avro", manifest->first);
-  WriteFile(dir / "snap.avro", list);
-  auto [out, rc] =
-      RunCommand("/usr/bin/python3 " + std::string(TARN_SOURCE_DIR) +
-                 "/tests/iceberg/check_manifest.py " + (dir / "m0.avro").string() + " " +
-                 (dir / "snap.avro").string() + " 1000,1001,1002,1003,1004,1005");
-  fs::remove_all(dir);
-  ASSERT_EQ(rc, 0) << out;
-  auto json = nlohmann::json::parse(out, nullptr, false);
-  ASSERT_FALSE(json.is_discarded()) << out;
+  nlohmann::json json;
+  ASSERT_NO_FATAL_FAILURE(
+      CheckWithPython(manifest->first, list, "1000,1001,1002,1003,1004,1005", &json));
 
   const auto& records = json["manifest"]["records"];
   ASSERT_EQ(records.size(), 1u);

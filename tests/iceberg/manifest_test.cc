@@ -157,17 +157,81 @@ TEST(ManifestTest, NullSequenceNumbersAndSnapshotIdsAreInherited) {
   EXPECT_EQ((*decoded)[1].sequence_number, 2);
 }
 
-TEST(ManifestTest, ExistingEntryWithoutSequenceNumberIsCorrupt) {
+TEST(ManifestTest, ExistingEntryNeedsItsSequenceNumber) {
   Fixture f;
   std::vector<ManifestEntry> entries = DataEntries();
   entries[1].sequence_number.reset();
   auto encoded = EncodeManifest(f.Context(), entries, "m.avro", 555, 9);
-  ASSERT_TRUE(encoded.ok()) << encoded.status().ToString();
-  auto decoded = DecodeManifest(encoded->first, encoded->second, f.spec, f.schema);
+  ASSERT_FALSE(encoded.ok());
+  EXPECT_EQ(encoded.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(encoded.status().message().find("b.parquet"), std::string::npos);
+}
+
+// A manifest of another writer with fewer fields than tarn's (no content, no file sequence
+// numbers, v1's block_size_in_bytes): entries (status, sequence number) as given.
+std::string ForeignManifest(const std::vector<std::pair<int, std::optional<int64_t>>>& rows) {
+  const std::string schema = R"({"type": "record", "name": "manifest_entry", "fields": [
+      {"name": "status", "type": "int", "field-id": 0},
+      {"name": "snapshot_id", "type": ["null", "long"], "field-id": 1},
+      {"name": "sequence_number", "type": ["null", "long"], "field-id": 3},
+      {"name": "data_file", "field-id": 2, "type": {"type": "record", "name": "r2", "fields": [
+          {"name": "file_path", "type": "string", "field-id": 100},
+          {"name": "file_format", "type": "string", "field-id": 101},
+          {"name": "partition", "type": {"type": "record", "name": "r102", "fields": []},
+           "field-id": 102},
+          {"name": "record_count", "type": "long", "field-id": 103},
+          {"name": "file_size_in_bytes", "type": "long", "field-id": 104},
+          {"name": "block_size_in_bytes", "type": "long", "field-id": 105}]}}]})";
+  auto writer = internal::AvroContainerWriter::Make(schema, {});
+  EXPECT_TRUE(writer.ok()) << writer.status().ToString();
+  for (const auto& [status, seq] : rows) {
+    internal::AvroSetter rec = (*writer)->NewRecord();
+    rec.Field("status").Int(status);
+    rec.Field("snapshot_id").Optional(false);
+    internal::AvroSetter seq_field = rec.Field("sequence_number").Optional(seq.has_value());
+    if (seq) seq_field.Long(*seq);
+    internal::AvroSetter file = rec.Field("data_file");
+    file.Field("file_path").String("f" + std::to_string(status) + ".parquet");
+    file.Field("file_format").String("parquet");
+    file.Field("record_count").Long(10);
+    file.Field("file_size_in_bytes").Long(100);
+    file.Field("block_size_in_bytes").Long(64);
+    EXPECT_TRUE((*writer)->Append().ok());
+  }
+  return (*writer)->Finish();
+}
+
+TEST(ManifestTest, ForeignManifestWithFewerFields) {
+  Fixture f;
+  PartitionSpec unpartitioned;
+  ManifestFile list_entry;
+  list_entry.manifest_path = "foreign.avro";
+  list_entry.added_snapshot_id = 31;
+  list_entry.sequence_number = 9;
+  auto decoded = DecodeManifest(ForeignManifest({{1, std::nullopt}, {0, 4}}), list_entry,
+                                unpartitioned, f.schema);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  ASSERT_EQ(decoded->size(), 2u);
+  EXPECT_EQ((*decoded)[0].data_file.content, FileContent::kData);
+  EXPECT_EQ((*decoded)[0].data_file.file_format, "parquet");
+  EXPECT_EQ((*decoded)[0].snapshot_id, 31);
+  EXPECT_EQ((*decoded)[0].sequence_number, 9);
+  EXPECT_EQ((*decoded)[0].file_sequence_number, 9);
+  EXPECT_EQ((*decoded)[1].sequence_number, 4);
+  EXPECT_EQ((*decoded)[1].file_sequence_number, 4);  // none written: the data's stands in
+
+  // An EXISTING entry must carry its sequence number in a v2 manifest...
+  std::string bytes = ForeignManifest({{0, std::nullopt}});
+  decoded = DecodeManifest(bytes, list_entry, unpartitioned, f.schema);
   ASSERT_FALSE(decoded.ok());
   EXPECT_EQ(decoded.status().code(), ErrorCode::kCorruption);
-  EXPECT_NE(decoded.status().message().find("m.avro"), std::string::npos);
-  EXPECT_NE(decoded.status().message().find("b.parquet"), std::string::npos);
+  EXPECT_NE(decoded.status().message().find("foreign.avro"), std::string::npos);
+  EXPECT_NE(decoded.status().message().find("f0.parquet"), std::string::npos);
+  // ...but not in a v1 table's, where every sequence number is 0.
+  list_entry.sequence_number = 0;
+  decoded = DecodeManifest(bytes, list_entry, unpartitioned, f.schema);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ((*decoded)[0].sequence_number, 0);
 }
 
 TEST(ManifestTest, ListEntryCountsByStatusAndMinSequenceNumber) {

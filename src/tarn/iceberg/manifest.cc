@@ -84,12 +84,16 @@ void SetEntry(const AvroSetter& rec, const ManifestEntry& e, const PartitionTupl
   SetDataFile(rec.Field("data_file"), e.data_file, partition);
 }
 
-// Every entry's partition tuple must match the spec's partition type.
-Status CheckPartitions(const std::vector<ManifestEntry>& entries,
-                       const PartitionTupleType& partition, int spec_id) {
+// Every entry's partition tuple must match the spec's partition type, and only ADDED entries
+// may leave their data sequence number to inheritance (spec "Sequence Number Inheritance").
+Status CheckEntries(const std::vector<ManifestEntry>& entries, const PartitionTupleType& partition,
+                    int spec_id) {
   for (const ManifestEntry& e : entries) {
     const std::vector<Literal>& tuple = e.data_file.partition;
     std::string where = "data file " + e.data_file.file_path;
+    if (e.status != EntryStatus::kAdded && !e.sequence_number) {
+      return InvalidArgument(where + ": an existing or deleted entry needs its sequence number");
+    }
     if (tuple.size() != partition.size()) {
       return InvalidArgument(where + ": partition tuple has " + std::to_string(tuple.size()) +
                              " values; spec " + std::to_string(spec_id) + " has " +
@@ -166,31 +170,26 @@ void CountEntries(const std::vector<ManifestEntry>& entries, int64_t sequence_nu
   }
 }
 
-}  // namespace
-
-Result<std::pair<std::string, ManifestFile>> EncodeManifest(
-    const ManifestContext& ctx, const std::vector<ManifestEntry>& entries, const std::string& path,
-    int64_t snapshot_id, int64_t sequence_number) {
-  if (ctx.schema == nullptr || ctx.spec == nullptr) {
-    return InvalidArgument("manifest " + path + ": the context needs a schema and a spec");
-  }
-  TARN_ASSIGN_OR_RETURN(PartitionTupleType partition, PartitionType(*ctx.spec, *ctx.schema));
-  Status st = CheckPartitions(entries, partition, ctx.spec->spec_id);
-  if (!st.ok()) return st.WithContext("manifest " + path);
-
+// The manifest's bytes; errors without the manifest's path.
+Result<std::string> EncodeEntries(const ManifestContext& ctx,
+                                  const std::vector<ManifestEntry>& entries,
+                                  const PartitionTupleType& partition) {
+  TARN_RETURN_IF_ERROR(CheckEntries(entries, partition, ctx.spec->spec_id));
   TARN_ASSIGN_OR_RETURN(
       auto writer, internal::AvroContainerWriter::Make(internal::ManifestEntryAvroSchema(partition),
                                                        ManifestMetadata(ctx)));
   for (const ManifestEntry& e : entries) {
     SetEntry(writer->NewRecord(), e, partition);
-    st = writer->Append();
-    if (!st.ok()) return st.WithContext("manifest " + path + ": " + e.data_file.file_path);
+    Status st = writer->Append();
+    if (!st.ok()) return st.WithContext(e.data_file.file_path);
   }
-  std::pair<std::string, ManifestFile> out;
-  out.first = writer->Finish();
-  ManifestFile& m = out.second;
-  m.manifest_path = path;
-  m.manifest_length = static_cast<int64_t>(out.first.size());
+  return writer->Finish();
+}
+
+// The list entry of a manifest holding `entries`.
+ManifestFile Describe(const ManifestContext& ctx, const std::vector<ManifestEntry>& entries,
+                      size_t partition_fields, int64_t snapshot_id, int64_t sequence_number) {
+  ManifestFile m;
   m.partition_spec_id = ctx.spec->spec_id;
   // The list stores 0 (data) or 1 (deletes); keep what a reader of the list will see.
   m.content =
@@ -198,8 +197,27 @@ Result<std::pair<std::string, ManifestFile>> EncodeManifest(
   m.sequence_number = sequence_number;
   m.added_snapshot_id = snapshot_id;
   CountEntries(entries, sequence_number, &m);
-  for (size_t i = 0; i < partition.size(); ++i) m.partitions.push_back(Summarize(entries, i));
-  return out;
+  for (size_t i = 0; i < partition_fields; ++i) m.partitions.push_back(Summarize(entries, i));
+  return m;
+}
+
+}  // namespace
+
+Result<std::pair<std::string, ManifestFile>> EncodeManifest(
+    const ManifestContext& ctx, const std::vector<ManifestEntry>& entries, const std::string& path,
+    int64_t snapshot_id, int64_t sequence_number) {
+  std::string where = "manifest " + path;
+  if (ctx.schema == nullptr || ctx.spec == nullptr) {
+    return InvalidArgument(where + ": the context needs a schema and a spec");
+  }
+  Result<PartitionTupleType> partition = PartitionType(*ctx.spec, *ctx.schema);
+  if (!partition.ok()) return partition.status().WithContext(where);
+  Result<std::string> bytes = EncodeEntries(ctx, entries, *partition);
+  if (!bytes.ok()) return bytes.status().WithContext(where);
+  ManifestFile m = Describe(ctx, entries, partition->size(), snapshot_id, sequence_number);
+  m.manifest_path = path;
+  m.manifest_length = static_cast<int64_t>(bytes->size());
+  return std::make_pair(std::move(bytes).value(), std::move(m));
 }
 
 }  // namespace tarn::iceberg

@@ -170,17 +170,19 @@ Result<ManifestEntry> EntryReader::Entry(const avro_value_t& rec) const {
 
 // Spec "Sequence Number Inheritance": a null snapshot id is the manifest's; a null sequence
 // number is the manifest's for ADDED entries, and in v1 lists (sequence number 0) for all.
+// EXISTING/DELETED entries of manifests written before file sequence numbers existed (Java
+// < 1.1) have none; their data sequence number stands in for it, the best lower bound known.
 Status Inherit(const ManifestFile& manifest, ManifestEntry* e) {
   if (!e->snapshot_id) e->snapshot_id = manifest.added_snapshot_id;
-  bool inherits = e->status == EntryStatus::kAdded || manifest.sequence_number == 0;
-  if (!e->sequence_number || !e->file_sequence_number) {
-    if (!inherits) {
-      return Corruption(e->data_file.file_path +
-                        ": an existing or deleted entry without a sequence number");
-    }
+  if (e->status == EntryStatus::kAdded || manifest.sequence_number == 0) {
     if (!e->sequence_number) e->sequence_number = manifest.sequence_number;
     if (!e->file_sequence_number) e->file_sequence_number = manifest.sequence_number;
   }
+  if (!e->sequence_number) {
+    return Corruption(e->data_file.file_path +
+                      ": an existing or deleted entry without a sequence number");
+  }
+  if (!e->file_sequence_number) e->file_sequence_number = e->sequence_number;
   return Status::OK();
 }
 

@@ -47,9 +47,9 @@ Json NamedFixed(Json fixed, std::set<std::string>* defined) {
   return fixed;
 }
 
-// Avro types of partition values, as Java's AvroSchemaUtil writes them.
-Json PartitionAvroType(const PrimitiveType& t, std::set<std::string>* defined) {
-  switch (t.id) {
+// Avro primitive type names of the partition types that need no logical type; else null.
+const char* PlainAvroType(TypeId id) {
+  switch (id) {
     case TypeId::kBoolean:
       return "boolean";
     case TypeId::kInt:
@@ -60,6 +60,29 @@ Json PartitionAvroType(const PrimitiveType& t, std::set<std::string>* defined) {
       return "float";
     case TypeId::kDouble:
       return "double";
+    case TypeId::kString:
+      return "string";
+    case TypeId::kBinary:
+      return "bytes";
+    default:
+      return nullptr;
+  }
+}
+
+// A decimal as Java writes it: a fixed of the fewest bytes that hold the precision.
+Json DecimalFixed(const PrimitiveType& t) {
+  return Json{{"type", "fixed"},
+              {"name", "decimal_" + std::to_string(t.precision) + "_" + std::to_string(t.scale)},
+              {"size", DecimalFixedSize(t.precision)},
+              {"logicalType", "decimal"},
+              {"precision", t.precision},
+              {"scale", t.scale}};
+}
+
+// Avro types of partition values, as Java's AvroSchemaUtil writes them.
+Json PartitionAvroType(const PrimitiveType& t, std::set<std::string>* defined) {
+  if (const char* plain = PlainAvroType(t.id)) return plain;
+  switch (t.id) {
     case TypeId::kDate:
       return Json{{"type", "int"}, {"logicalType", "date"}};
     case TypeId::kTime:
@@ -69,10 +92,6 @@ Json PartitionAvroType(const PrimitiveType& t, std::set<std::string>* defined) {
       return Json{{"type", "long"},
                   {"logicalType", "timestamp-micros"},
                   {"adjust-to-utc", t.id == TypeId::kTimestampTz}};
-    case TypeId::kString:
-      return "string";
-    case TypeId::kBinary:
-      return "bytes";
     case TypeId::kFixed:
       return NamedFixed(
           {{"type", "fixed"}, {"name", "fixed_" + std::to_string(t.length)}, {"size", t.length}},
@@ -82,14 +101,7 @@ Json PartitionAvroType(const PrimitiveType& t, std::set<std::string>* defined) {
           {{"type", "fixed"}, {"name", "uuid_fixed"}, {"size", 16}, {"logicalType", "uuid"}},
           defined);
     case TypeId::kDecimal:
-      return NamedFixed(
-          {{"type", "fixed"},
-           {"name", "decimal_" + std::to_string(t.precision) + "_" + std::to_string(t.scale)},
-           {"size", DecimalFixedSize(t.precision)},
-           {"logicalType", "decimal"},
-           {"precision", t.precision},
-           {"scale", t.scale}},
-          defined);
+      return NamedFixed(DecimalFixed(t), defined);
     default:
       return "null";  // nested types are never partition values
   }
@@ -120,8 +132,8 @@ Json DataFileRecord(const PartitionTupleType& partition) {
       Optional("lower_bounds", MapOf(kLowerBoundsId, "bytes"), kLowerBoundsId),
       Optional("upper_bounds", MapOf(kUpperBoundsId, "bytes"), kUpperBoundsId),
       Optional("key_metadata", "bytes", kKeyMetadataId),
-      Optional("split_offsets", ListOf("long", 133), kSplitOffsetsId),
-      Optional("equality_ids", ListOf("int", 136), kEqualityIdsId),
+      Optional("split_offsets", ListOf("long", kSplitOffsetElementId), kSplitOffsetsId),
+      Optional("equality_ids", ListOf("int", kEqualityIdElementId), kEqualityIdsId),
       Optional("sort_order_id", "int", kSortOrderId),
       Optional("referenced_data_file", "string", kReferencedDataFileId),
   });
@@ -188,7 +200,7 @@ std::string ManifestListAvroSchema() {
       Optional("upper_bound", "bytes", kUpperBoundId),
   });
   Json summary{{"type", "record"}, {"name", "r508"}, {"fields", std::move(summary_fields)}};
-  Json summaries{{"type", "array"}, {"items", std::move(summary)}, {"element-id", 508}};
+  Json summaries{{"type", "array"}, {"items", std::move(summary)}, {"element-id", kFieldSummaryId}};
   Json fields = Json::array({
       Required("manifest_path", "string", kManifestPathId),
       Required("manifest_length", "long", kManifestLengthId),

@@ -151,23 +151,26 @@ Result<ManifestFile> MergeManifests(const TableMetadata& base,
 }
 
 // Keeps the number of manifests bounded (so commits and planning do not slow down as history
-// grows): once a spec has commit.manifest.min-count-to-merge (100) data manifests smaller than
-// commit.manifest.target-size-bytes (256 KiB here; Java's default of 8 MiB makes pruning
-// coarse), consecutive ones are packed, oldest first, into manifests up to that size.
-// Consecutive appends usually cover neighbouring partitions, so merged manifests keep tight
-// partition summaries.
+// grows): once a spec has commit.manifest.min-count-to-merge (100) data manifests with fewer
+// than tarn.manifest.target-entries (1024) entries, consecutive ones are packed, oldest first,
+// into manifests of up to that many entries. Entries, not bytes (Java's target-size-bytes),
+// bound the work of planning a scan that touches one manifest; consecutive appends usually
+// cover neighbouring partitions, so merged manifests keep tight partition summaries.
 Status MergeSmallManifests(const TableMetadata& base, int64_t snapshot_id, int64_t seq,
-                           FileIO& io, std::vector<ManifestFile>* manifests,
+                           std::vector<ManifestFile>* manifests, FileIO& io,
                            std::vector<PendingFile>* files) {
-  int64_t target = IntProperty(base, "commit.manifest.target-size-bytes", 256 * 1024);
+  int64_t target = IntProperty(base, "tarn.manifest.target-entries", 1024);
   int64_t min_count = IntProperty(base, "commit.manifest.min-count-to-merge", 100);
   auto enabled = base.properties.find("commit.manifest-merge.enabled");
   if (enabled != base.properties.end() && enabled->second == "false") return Status::OK();
+  auto entries = [](const ManifestFile& m) {
+    return int64_t{m.added_files_count} + m.existing_files_count + m.deleted_files_count;
+  };
   std::map<int, std::vector<size_t>> small;  // spec id -> indexes, oldest first
   for (size_t i = manifests->size(); i-- > 0;) {
     const ManifestFile& m = (*manifests)[i];
     // Manifests staged by this snapshot are not written yet; they merge next time.
-    if (m.content == FileContent::kData && m.manifest_length < target &&
+    if (m.content == FileContent::kData && entries(m) < target &&
         m.added_snapshot_id != snapshot_id) {
       small[m.partition_spec_id].push_back(i);
     }
@@ -177,7 +180,7 @@ Status MergeSmallManifests(const TableMetadata& base, int64_t snapshot_id, int64
   for (const auto& [spec_id, indexes] : small) {
     if (static_cast<int64_t>(indexes.size()) < min_count) continue;
     std::vector<size_t> bin;
-    int64_t bin_bytes = 0;
+    int64_t bin_entries = 0;
     auto flush = [&]() -> Status {
       if (bin.size() >= 2) {
         std::vector<const ManifestFile*> members;
@@ -189,14 +192,14 @@ Status MergeSmallManifests(const TableMetadata& base, int64_t snapshot_id, int64
         merged.push_back(std::move(m));
       }
       bin.clear();
-      bin_bytes = 0;
+      bin_entries = 0;
       return Status::OK();
     };
     for (size_t i : indexes) {
-      int64_t length = (*manifests)[i].manifest_length;
-      if (!bin.empty() && bin_bytes + length > target) TARN_RETURN_IF_ERROR(flush());
+      int64_t n = entries((*manifests)[i]);
+      if (!bin.empty() && bin_entries + n > target) TARN_RETURN_IF_ERROR(flush());
       bin.push_back(i);
-      bin_bytes += length;
+      bin_entries += n;
     }
     TARN_RETURN_IF_ERROR(flush());
   }
@@ -268,7 +271,7 @@ Result<TableMetadata> ProduceSnapshot(const TableMetadata& base, FileIO& io,
       manifests.push_back(m);
     }
   }
-  TARN_RETURN_IF_ERROR(MergeSmallManifests(base, id, seq, io, &manifests, files));
+  TARN_RETURN_IF_ERROR(MergeSmallManifests(base, id, seq, &manifests, io, files));
   Snapshot snap;
   snap.snapshot_id = id;
   if (const Snapshot* parent = base.CurrentSnapshot()) snap.parent_snapshot_id = parent->snapshot_id;

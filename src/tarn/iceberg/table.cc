@@ -34,11 +34,11 @@ void AppendMetadataLog(TableMetadata* next, const TableMetadata& base,
   }
 }
 
-// After a lost race: a random wait growing with the attempt (1 ms .. 100 ms), so writers
-// that collided spread out instead of colliding again.
+// After a lost race: a random wait that grows with the attempt (about 1 ms doubling up to
+// 1 s), so writers that collided spread out instead of colliding again.
 void Backoff(int attempt) {
   static thread_local std::mt19937 random{std::random_device{}()};
-  int cap_ms = std::min(100, 1 << std::min(attempt, 7));
+  int cap_ms = std::min(1000, 1 << std::min(attempt, 10));
   std::uniform_int_distribution<int> wait(cap_ms * 500, cap_ms * 1000);
   std::this_thread::sleep_for(std::chrono::microseconds(wait(random)));
 }
@@ -107,7 +107,9 @@ Status Table::Refresh() {
 
 Status Table::Commit(const MetadataChange& change, int max_attempts) {
   Status last;
-  for (int attempt = 0; attempt < max_attempts; ++attempt) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  int attempt = 0;
+  for (; attempt < max_attempts && std::chrono::steady_clock::now() < deadline; ++attempt) {
     if (attempt > 0) {
       Backoff(attempt);
       TARN_RETURN_IF_ERROR(Refresh());
@@ -132,7 +134,7 @@ Status Table::Commit(const MetadataChange& change, int max_attempts) {
     if (st.code() != ErrorCode::kConflict) return st;
     last = st;
   }
-  return Conflict("gave up after " + std::to_string(max_attempts) +
+  return Conflict("gave up after " + std::to_string(attempt) +
                   " commit attempts lost to concurrent writers: " + last.message());
 }
 

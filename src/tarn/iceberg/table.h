@@ -67,8 +67,10 @@ class Table {
   Status Refresh();
 
   // Runs `change` against the current metadata and commits its result (see the file comment).
-  // Errors: kConflict after `max_attempts` lost races, kCommitStateUnknown, change's errors.
-  Status Commit(const MetadataChange& change, int max_attempts = 20);
+  // Lost races are retried with growing random waits for up to 60 s.
+  // Errors: kConflict after `max_attempts` lost races or 60 s, kCommitStateUnknown, change's
+  // errors.
+  Status Commit(const MetadataChange& change, int max_attempts = 100);
 
   // Adds data files as a new snapshot (operation "append"). Returns the new snapshot id.
   Result<int64_t> Append(const std::vector<DataFile>& files, const SummaryProps& props = {});

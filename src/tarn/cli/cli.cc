@@ -76,6 +76,7 @@ int RunCli(int argc, char** argv) {
   AddServeCommands(app, options, &exit_code);
   AddIngestCommands(app, options, &exit_code);
   AddSchemaCommands(app, options, &exit_code);
+  AddTableCommands(app, options, &exit_code);
 
   try {
     app.parse(argc, argv);

@@ -2,6 +2,7 @@
 // result as a table (or JSON with --json), and maps errors to exit codes in one place.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -32,6 +33,17 @@ int Fail(const Status& status);
 // Opens the lake named by the global options; prints the error and returns null on failure.
 std::unique_ptr<lake::Lake> OpenLakeOrReport(const GlobalOptions& options, int* exit_code);
 
+// A subcommand callback: opens the lake, runs `fn(lake)`, and records a failure's exit code.
+template <typename Fn>
+std::function<void()> WithLake(GlobalOptions& options, int* exit_code, Fn fn) {
+  return [&options, exit_code, fn] {
+    auto lake = OpenLakeOrReport(options, exit_code);
+    if (!lake) return;
+    Status st = fn(*lake);
+    if (!st.ok()) *exit_code = Fail(st);
+  };
+}
+
 // Prints rows under headers in aligned columns.
 void PrintTable(const std::vector<std::string>& headers,
                 const std::vector<std::vector<std::string>>& rows);
@@ -41,6 +53,7 @@ void AddCatalogCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 void AddServeCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 void AddIngestCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 void AddSchemaCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
+void AddTableCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 
 int RunCli(int argc, char** argv);
 

@@ -13,17 +13,6 @@ using server::ToJson;
 
 std::string Ts(UnixMicros t) { return FormatIsoTimestamp(t).substr(0, 19) + "Z"; }
 
-// Runs `fn` on the opened lake and records its exit code.
-template <typename Fn>
-std::function<void()> WithLake(GlobalOptions& options, int* exit_code, Fn fn) {
-  return [&options, exit_code, fn] {
-    auto lake = OpenLakeOrReport(options, exit_code);
-    if (!lake) return;
-    Status st = fn(*lake);
-    if (!st.ok()) *exit_code = Fail(st);
-  };
-}
-
 void PrintJson(const Json& j) { std::cout << j.dump(2) << "\n"; }
 
 void AddSourceCommands(CLI::App& app, GlobalOptions& o, int* rc) {

@@ -36,16 +36,6 @@ struct SchemaArgs {
   int64_t limit = -1;
 };
 
-template <typename Fn>
-std::function<void()> Run(GlobalOptions& o, int* rc, Fn fn) {
-  return [&o, rc, fn] {
-    auto lake = OpenLakeOrReport(o, rc);
-    if (!lake) return;
-    Status st = fn(*lake);
-    if (!st.ok()) *rc = Fail(st);
-  };
-}
-
 Status Register(lake::Lake& lake, const SchemaArgs& a, bool json) {
   TARN_ASSIGN_OR_RETURN(auto d, lake.catalog().ResolveDataset(a.dataset));
   TARN_ASSIGN_OR_RETURN(std::string text, ReadFile(a.file));
@@ -122,24 +112,24 @@ void AddSchemaCommands(CLI::App& app, GlobalOptions& o, int* rc) {
   reg->add_option("dataset", a->dataset)->required();
   reg->add_option("file", a->file, "Avro schema (.avsc)")->required();
   reg->add_flag("--staged", a->staged, "register without making it current");
-  reg->callback(Run(o, rc, [a, &o](lake::Lake& l) { return Register(l, *a, o.json); }));
+  reg->callback(WithLake(o, rc, [a, &o](lake::Lake& l) { return Register(l, *a, o.json); }));
 
   auto* check = schema->add_subcommand("check", "would this schema be accepted? (exit 4 if not)");
   check->add_option("dataset", a->dataset)->required();
   check->add_option("file", a->file, "Avro schema (.avsc)")->required();
-  check->callback(Run(o, rc, [a](lake::Lake& l) { return Check(l, *a); }));
+  check->callback(WithLake(o, rc, [a](lake::Lake& l) { return Check(l, *a); }));
 
   auto* show = schema->add_subcommand("show", "print a schema version (default: current)");
   show->add_option("dataset", a->dataset)->required();
   show->add_option("--version", a->version, "version number");
   show->add_option("--as-of", a->as_of, "the version current at this time (ISO-8601)");
-  show->callback(Run(o, rc, [a](lake::Lake& l) { return Show(l, *a); }));
+  show->callback(WithLake(o, rc, [a](lake::Lake& l) { return Show(l, *a); }));
 
   auto* diff = schema->add_subcommand("diff", "what changed between two versions, by field id");
   diff->add_option("dataset", a->dataset)->required();
   diff->add_option("v1", a->v1)->required();
   diff->add_option("v2", a->v2)->required();
-  diff->callback(Run(o, rc, [a](lake::Lake& l) -> Status {
+  diff->callback(WithLake(o, rc, [a](lake::Lake& l) -> Status {
     TARN_ASSIGN_OR_RETURN(auto d, l.catalog().ResolveDataset(a->dataset));
     TARN_ASSIGN_OR_RETURN(std::string diff, l.catalog().DiffSchemas(d.id, a->v1, a->v2));
     std::cout << Json::parse(diff).dump(2) << "\n";
@@ -148,12 +138,12 @@ void AddSchemaCommands(CLI::App& app, GlobalOptions& o, int* rc) {
 
   auto* history = schema->add_subcommand("history", "list a dataset's schema versions");
   history->add_option("dataset", a->dataset)->required();
-  history->callback(Run(o, rc, [a, &o](lake::Lake& l) { return History(l, *a, o.json); }));
+  history->callback(WithLake(o, rc, [a, &o](lake::Lake& l) { return History(l, *a, o.json); }));
 
   auto* compat = schema->add_subcommand("compatibility", "show or set the compatibility mode");
   compat->add_option("dataset", a->dataset)->required();
   compat->add_option("mode", a->mode, "BACKWARD, BACKWARD_TRANSITIVE, FORWARD, ..., NONE");
-  compat->callback(Run(o, rc, [a](lake::Lake& l) -> Status {
+  compat->callback(WithLake(o, rc, [a](lake::Lake& l) -> Status {
     TARN_ASSIGN_OR_RETURN(auto d, l.catalog().ResolveDataset(a->dataset));
     if (!a->mode.empty()) TARN_RETURN_IF_ERROR(l.catalog().SetCompatibility(d.id, a->mode));
     TARN_ASSIGN_OR_RETURN(d, l.catalog().GetDataset(d.id));
@@ -167,7 +157,7 @@ void AddSchemaCommands(CLI::App& app, GlobalOptions& o, int* rc) {
   read->add_option("dataset", a->dataset)->required();
   read->add_option("--version", a->version, "schema version to read under (default: current)");
   read->add_option("--limit", a->limit, "at most this many records");
-  read->callback(Run(o, rc, [a](lake::Lake& l) -> Status {
+  read->callback(WithLake(o, rc, [a](lake::Lake& l) -> Status {
     TARN_ASSIGN_OR_RETURN(auto d, l.catalog().ResolveDataset(a->dataset));
     ingest::RawReadOptions options;
     if (a->version) options.version = a->version;

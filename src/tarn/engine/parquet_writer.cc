@@ -1,0 +1,366 @@
+#include "tarn/engine/parquet_writer.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <system_error>
+
+#include "tarn/base/ids.h"
+#include "tarn/engine/parquet_metrics.h"
+#include "tarn/engine/parquet_sql.h"
+#include "tarn/iceberg/transforms.h"
+
+namespace tarn::engine {
+namespace {
+
+namespace fs = std::filesystem;
+using parquet_sql::PartitionColumn;
+using parquet_sql::QuoteIdent;
+using parquet_sql::QuoteText;
+
+// DuckDB's name for the directory of NULL partition values.
+constexpr std::string_view kNullPartition = "__HIVE_DEFAULT_PARTITION__";
+// Iceberg's default: string bounds keep 16 characters.
+constexpr size_t kStringBoundChars = 16;
+
+// A private directory under data_dir for DuckDB's output before files are published; removed
+// (with whatever is left in it) when it goes out of scope.
+class ScratchDir {
+ public:
+  explicit ScratchDir(fs::path path) : path_(std::move(path)) {}
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  ~ScratchDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+Status Errno(const std::string& what, const fs::path& path) {
+  return IOError(what + " " + path.string() + ": " + std::strerror(errno));
+}
+
+Status Fsync(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Errno("cannot open", path);
+  int rc = ::fsync(fd);
+  Status st = rc == 0 ? Status::OK() : Errno("cannot fsync", path);
+  ::close(fd);
+  return st;
+}
+
+Status CreateDirectories(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return IOError("cannot create directory " + dir.string() + ": " + ec.message());
+  return Status::OK();
+}
+
+// Iceberg writers URL-encode partition names and values in paths.
+std::string EscapePathPart(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof(buf), "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::string UnescapePathPart(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(text[i + 1]) &&
+        std::isxdigit(text[i + 2])) {
+      out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+std::string PartitionPath(const iceberg::PartitionSpec& spec,
+                          const std::vector<iceberg::Literal>& tuple) {
+  std::string path;
+  for (size_t i = 0; i < spec.fields.size(); ++i) {
+    const auto& field = spec.fields[i];
+    path += EscapePathPart(field.name) + "=" +
+            EscapePathPart(iceberg::HumanString(field.transform, tuple[i])) + "/";
+  }
+  return path;
+}
+
+std::string CopyOptions(const schema::Schema& schema, const DataFileWriteOptions& options) {
+  std::string sql = "FORMAT parquet, COMPRESSION " + QuoteText(options.compression) + ", " +
+                    parquet_sql::FieldIdsOption(schema.fields());
+  if (options.row_group_rows > 0)
+    sql += ", ROW_GROUP_SIZE " + std::to_string(options.row_group_rows);
+  return sql;
+}
+
+std::string Rotation(const DataFileWriteOptions& options) {
+  return ", FILE_SIZE_BYTES " +
+         std::to_string(std::max<int64_t>(1, options.target_file_size_bytes));
+}
+
+std::vector<fs::path> FilesUnder(const fs::path& dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (it->is_regular_file()) files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// The rows of `projected` with their partition columns, written by DuckDB into one directory
+// per partition tuple ("__tarn_p0=19737/__tarn_p1=5553/data_0.parquet"), or, unpartitioned,
+// into files rotated by size.
+Status StageRows(DuckDb& db, const std::string& projected,
+                 const std::vector<PartitionColumn>& columns, const std::string& copy_options,
+                 const DataFileWriteOptions& options, const fs::path& stage) {
+  std::string select = "SELECT *", partition_by;
+  for (const auto& c : columns) {
+    if (!c.sql) continue;
+    select += ", " + *c.sql + " AS " + c.name;
+    partition_by += (partition_by.empty() ? "" : ", ") + c.name;
+  }
+  std::string tail =
+      partition_by.empty() ? Rotation(options) : ", PARTITION_BY (" + partition_by + ")";
+  std::string sql = "COPY (" + select + " FROM (" + projected + ") AS __tarn_rows) TO " +
+                    QuoteText(stage.string()) + " (" + copy_options + tail + ")";
+  Status st = db.Exec(sql);
+  return st.ok() ? st : st.WithContext("writing Parquet under " + stage.parent_path().string());
+}
+
+// A partition's staged files as files of at most the target size: kept when DuckDB wrote one
+// file that is small enough, else rewritten (merging the pieces DuckDB's open-file limit may
+// have left, splitting what is too large).
+Result<std::vector<fs::path>> SplitBySize(DuckDb& db, const std::vector<fs::path>& files,
+                                          const std::string& copy_options,
+                                          const DataFileWriteOptions& options,
+                                          const fs::path& out) {
+  std::error_code ec;
+  if (files.size() == 1 &&
+      static_cast<int64_t>(fs::file_size(files[0], ec)) <= options.target_file_size_bytes && !ec) {
+    return files;
+  }
+  std::string list;
+  for (const auto& f : files) list += (list.empty() ? "" : ", ") + QuoteText(f.string());
+  Status st = db.Exec("COPY (SELECT * FROM read_parquet([" + list + "])) TO " +
+                      QuoteText(out.string()) + " (" + copy_options + Rotation(options) + ")");
+  if (!st.ok()) return st.WithContext("splitting " + files[0].parent_path().string());
+  return FilesUnder(out);
+}
+
+// The partition tuple named by a staged directory ("__tarn_p0=19737/__tarn_p1=5553").
+Result<std::vector<iceberg::Literal>> DecodePartition(const fs::path& dir,
+                                                      const std::vector<PartitionColumn>& columns) {
+  std::map<std::string, std::string> values;
+  for (const auto& part : dir) {
+    std::string text = part.string();
+    size_t eq = text.find('=');
+    if (eq != std::string::npos) values[text.substr(0, eq)] = UnescapePathPart(text.substr(eq + 1));
+  }
+  std::vector<iceberg::Literal> tuple;
+  for (const auto& c : columns) {
+    auto it = values.find(c.name);
+    if (!c.sql || (it != values.end() && it->second == kNullPartition)) {
+      tuple.push_back(iceberg::Literal::Null(c.type));
+      continue;
+    }
+    if (it == values.end()) return Internal("staged file outside a partition: " + dir.string());
+    auto value = parquet_sql::LiteralFromText(c.type, it->second, true);
+    if (!value.ok()) return value.status().WithContext("partition directory " + dir.string());
+    tuple.push_back(std::move(*value));
+  }
+  return tuple;
+}
+
+struct StagedFile {
+  fs::path path;
+  std::vector<iceberg::Literal> partition;
+};
+
+Result<std::vector<StagedFile>> StageDataFiles(DuckDb& db, const std::string& projected,
+                                               const std::vector<PartitionColumn>& columns,
+                                               const std::string& copy_options,
+                                               const DataFileWriteOptions& options,
+                                               const fs::path& scratch) {
+  fs::path stage = scratch / "stage";
+  TARN_RETURN_IF_ERROR(StageRows(db, projected, columns, copy_options, options, stage));
+  bool partitioned = std::any_of(columns.begin(), columns.end(), [](auto& c) { return c.sql; });
+  std::map<fs::path, std::vector<fs::path>> by_dir;
+  for (auto& f : FilesUnder(stage)) by_dir[f.parent_path().lexically_relative(stage)].push_back(f);
+  std::vector<StagedFile> staged;
+  for (const auto& [dir, files] : by_dir) {
+    TARN_ASSIGN_OR_RETURN(std::vector<iceberg::Literal> tuple, DecodePartition(dir, columns));
+    std::vector<fs::path> sized = files;
+    if (partitioned) {
+      fs::path out = scratch / ("split-" + std::to_string(staged.size()));
+      TARN_ASSIGN_OR_RETURN(sized, SplitBySize(db, files, copy_options, options, out));
+    }
+    for (auto& f : sized) staged.push_back({f, tuple});
+  }
+  return staged;
+}
+
+// Moves a finished file to `target` (fsynced first, so the name never points at partial
+// data) and remembers the directories that gained entries.
+Status Publish(const fs::path& staged, const fs::path& target, const fs::path& data_dir,
+               std::set<fs::path>* dirs) {
+  TARN_RETURN_IF_ERROR(Fsync(staged));
+  TARN_RETURN_IF_ERROR(CreateDirectories(target.parent_path()));
+  std::error_code ec;
+  fs::rename(staged, target, ec);
+  if (ec)
+    return IOError("cannot move " + staged.string() + " to " + target.string() + ": " +
+                   ec.message());
+  for (fs::path d = target.parent_path(); d != data_dir; d = d.parent_path()) dirs->insert(d);
+  dirs->insert(data_dir);
+  dirs->insert(data_dir.parent_path());  // data_dir may be new
+  return Status::OK();
+}
+
+Status FsyncAll(const std::set<fs::path>& dirs) {
+  for (const auto& d : dirs) TARN_RETURN_IF_ERROR(Fsync(d));
+  return Status::OK();
+}
+
+std::string Location(std::string prefix, const std::string& relative) {
+  if (!prefix.empty() && prefix.back() != '/') prefix += '/';
+  return prefix + relative;
+}
+
+Result<std::vector<iceberg::DataFile>> PublishDataFiles(
+    DuckDb& db, const std::vector<StagedFile>& staged, const schema::Schema& schema,
+    const iceberg::PartitionSpec& spec, const fs::path& data_dir, const std::string& prefix) {
+  std::vector<std::string> paths;
+  for (const auto& f : staged) paths.push_back(f.path.string());
+  TARN_ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> files,
+                        parquet_metrics::ReadMetrics(db, paths, schema, kStringBoundChars));
+  std::string batch = NewUuid();
+  std::set<fs::path> dirs;
+  std::vector<iceberg::DataFile> published;
+  for (size_t i = 0; i < staged.size(); ++i) {
+    if (files[i].record_count == 0) continue;  // DuckDB leaves an empty file for no rows
+    char name[32];
+    std::snprintf(name, sizeof(name), "-%05zu.parquet", published.size());
+    std::string relative = PartitionPath(spec, staged[i].partition) + batch + name;
+    TARN_RETURN_IF_ERROR(Publish(staged[i].path, data_dir / relative, data_dir, &dirs));
+    files[i].content = iceberg::FileContent::kData;
+    files[i].file_path = Location(prefix, relative);
+    files[i].partition = staged[i].partition;
+    published.push_back(std::move(files[i]));
+  }
+  TARN_RETURN_IF_ERROR(FsyncAll(dirs));
+  return published;
+}
+
+Result<fs::path> PrepareDataDir(const std::string& data_dir) {
+  fs::path dir = fs::absolute(data_dir).lexically_normal();
+  if (!dir.has_filename()) dir = dir.parent_path();  // "a/b/" -> "a/b"
+  TARN_RETURN_IF_ERROR(CreateDirectories(dir));
+  return dir;
+}
+
+const schema::Schema& PositionDeleteSchema() {
+  static const schema::Schema kSchema = [] {
+    auto string_type = schema::ParsePrimitiveType("string").value();
+    auto long_type = schema::ParsePrimitiveType("long").value();
+    return schema::Schema::Make({{kDeleteFilePathFieldId, "file_path", true, string_type},
+                                 {kDeletePosFieldId, "pos", true, long_type}})
+        .value();
+  }();
+  return kSchema;
+}
+
+}  // namespace
+
+Result<std::vector<iceberg::DataFile>> WriteDataFiles(DuckDb& db, const std::string& select_sql,
+                                                      const schema::Schema& schema,
+                                                      const iceberg::PartitionSpec& spec,
+                                                      const std::string& data_dir,
+                                                      const std::string& location_prefix,
+                                                      const DataFileWriteOptions& options) {
+  TARN_ASSIGN_OR_RETURN(std::vector<PartitionColumn> columns,
+                        parquet_sql::PartitionColumns(spec, schema));
+  TARN_ASSIGN_OR_RETURN(std::string projected,
+                        parquet_sql::ProjectOntoSchema(db, select_sql, schema));
+  TARN_ASSIGN_OR_RETURN(fs::path dir, PrepareDataDir(data_dir));
+  ScratchDir scratch(dir / (".tarn-tmp-" + NewUuid()));
+  TARN_ASSIGN_OR_RETURN(std::vector<StagedFile> staged,
+                        StageDataFiles(db, projected, columns, CopyOptions(schema, options),
+                                       options, scratch.path()));
+  return PublishDataFiles(db, staged, schema, spec, dir, location_prefix);
+}
+
+Result<iceberg::DataFile> WritePositionDeletes(DuckDb& db, const std::string& deletes_sql,
+                                               const iceberg::PartitionSpec& spec,
+                                               const std::vector<iceberg::Literal>& partition,
+                                               const std::string& data_dir,
+                                               const std::string& location_prefix,
+                                               const DataFileWriteOptions& options) {
+  if (partition.size() != spec.fields.size()) {
+    return InvalidArgument("position deletes: a partition tuple of " +
+                           std::to_string(partition.size()) + " values for a spec of " +
+                           std::to_string(spec.fields.size()) + " fields");
+  }
+  const schema::Schema& schema = PositionDeleteSchema();
+  TARN_ASSIGN_OR_RETURN(std::string projected,
+                        parquet_sql::ProjectOntoSchema(db, deletes_sql, schema));
+  TARN_ASSIGN_OR_RETURN(fs::path dir, PrepareDataDir(data_dir));
+  ScratchDir scratch(dir / (".tarn-tmp-" + NewUuid()));
+  fs::path staged = scratch.path() / "deletes.parquet";
+  TARN_RETURN_IF_ERROR(CreateDirectories(scratch.path()));
+  Status st = db.Exec("COPY (" + projected + " ORDER BY file_path, pos) TO " +
+                      QuoteText(staged.string()) + " (" + CopyOptions(schema, options) + ")");
+  if (!st.ok()) return st.WithContext("writing position deletes under " + dir.string());
+  TARN_ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> files,
+                        parquet_metrics::ReadMetrics(db, {staged.string()}, schema, 0));
+  if (files[0].record_count == 0) return InvalidArgument("position deletes: no rows to write");
+  std::string relative = PartitionPath(spec, partition) + NewUuid() + "-deletes.parquet";
+  std::set<fs::path> dirs;
+  TARN_RETURN_IF_ERROR(Publish(staged, dir / relative, dir, &dirs));
+  TARN_RETURN_IF_ERROR(FsyncAll(dirs));
+  iceberg::DataFile file = std::move(files[0]);
+  file.content = iceberg::FileContent::kPositionDeletes;
+  file.file_path = Location(location_prefix, relative);
+  file.partition = partition;
+  return file;
+}
+
+Result<iceberg::DataFile> WritePositionDeletes(
+    DuckDb& db, const std::vector<std::pair<std::string, int64_t>>& deletes,
+    const iceberg::PartitionSpec& spec, const std::vector<iceberg::Literal>& partition,
+    const std::string& data_dir, const std::string& location_prefix,
+    const DataFileWriteOptions& options) {
+  if (deletes.empty()) return InvalidArgument("position deletes: no rows to write");
+  std::string values;
+  for (const auto& [path, pos] : deletes) {
+    values += (values.empty() ? "(" : ", (") + QuoteText(path) + ", " + std::to_string(pos) + ")";
+  }
+  return WritePositionDeletes(db, "SELECT * FROM (VALUES " + values + ") AS t(file_path, pos)",
+                              spec, partition, data_dir, location_prefix, options);
+}
+
+}  // namespace tarn::engine

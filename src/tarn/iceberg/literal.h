@@ -54,6 +54,9 @@ struct Literal {
   // From an exact decimal string ("-12.50"); the digits after the point must fit `scale`.
   // Errors: kInvalidArgument (not a number, more than `precision` digits).
   static Result<Literal> Decimal(std::string_view text, int precision, int scale);
+  // From the unscaled value: DecimalFromUnscaled(1420, 4, 2) is 14.20. Never fails (the
+  // precision is not checked).
+  static Literal DecimalFromUnscaled(__int128 unscaled, int precision, int scale);
 
   bool operator==(const Literal&) const = default;
   // Human-readable text, as used in partition paths and messages: 42, 3.5, 2024-01-15,
@@ -66,6 +69,10 @@ struct Literal {
 // bytes, floats with -NaN < -Inf < ... < Inf < NaN, decimals numerically). Returns <0, 0, >0.
 // Both literals must be of the same type id (decimals: the same scale).
 int Compare(const Literal& a, const Literal& b);
+
+// The unscaled value of a decimal literal (its `s` bytes read as big-endian two's complement;
+// 0 for null or empty).
+__int128 DecimalUnscaled(const Literal& v);
 
 // Binary single-value serialization (Iceberg spec, Appendix D): little-endian ints, longs,
 // floats, doubles; days / micros as int / long; UTF-8 bytes; raw bytes; big-endian uuid;

@@ -339,8 +339,7 @@ Result<std::vector<PartitionColumn>> PartitionColumns(const iceberg::PartitionSp
     if (!source_type.ok()) return source_type.status().WithContext(context);
     auto result_type = iceberg::ResultType(field.transform, *source_type);
     if (!result_type.ok()) return result_type.status().WithContext(context);
-    columns.push_back({"__tarn_p" + std::to_string(columns.size()),
-                       TransformSql(field.transform, *source_type, ColumnRef(path)), *result_type});
+    columns.push_back({TransformSql(field.transform, *source_type, ColumnRef(path)), *result_type});
   }
   return columns;
 }

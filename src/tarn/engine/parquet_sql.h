@@ -37,10 +37,9 @@ std::string FieldIdsOption(const std::vector<schema::NestedField>& fields);
 Result<std::string> ProjectOntoSchema(DuckDb& db, const std::string& select_sql,
                                       const schema::Schema& schema);
 
-// One partition field as a VARCHAR column of normalized text (hex for byte-like values), or
-// NULL for a void transform (nothing to compute).
+// One partition field: SQL over the projected columns that computes its value as normalized
+// text (hex for byte-like values); none for a void transform, whose value is always null.
 struct PartitionColumn {
-  std::string name;                // __tarn_p<i>
   std::optional<std::string> sql;  // over the projected columns
   iceberg::PrimitiveType type;     // the transform's result type
 };

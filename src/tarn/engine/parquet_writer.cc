@@ -26,8 +26,6 @@ using parquet_sql::PartitionColumn;
 using parquet_sql::QuoteIdent;
 using parquet_sql::QuoteText;
 
-// DuckDB's name for the directory of NULL partition values.
-constexpr std::string_view kNullPartition = "__HIVE_DEFAULT_PARTITION__";
 // Iceberg's default: string bounds keep 16 characters.
 constexpr size_t kStringBoundChars = 16;
 
@@ -83,20 +81,6 @@ std::string EscapePathPart(std::string_view text) {
   return out;
 }
 
-std::string UnescapePathPart(std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(text[i + 1]) &&
-        std::isxdigit(text[i + 2])) {
-      out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
 std::string PartitionPath(const iceberg::PartitionSpec& spec,
                           const std::vector<iceberg::Literal>& tuple) {
   std::string path;
@@ -132,20 +116,20 @@ std::vector<fs::path> FilesUnder(const fs::path& dir) {
   return files;
 }
 
-// The rows of `projected` with their partition columns, written by DuckDB into one directory
-// per partition tuple ("__tarn_p0=19737/__tarn_p1=5553/data_0.parquet"), or, unpartitioned,
-// into files rotated by size.
+// The rows of `projected`, written by DuckDB into one directory per partition tuple, named
+// by a digest of the tuple ("__tarn_key=<md5>/data_0.parquet": values themselves could make
+// names too long, and one level per field costs a mkdir each), or, unpartitioned, into files
+// rotated by size.
 Status StageRows(DuckDb& db, const std::string& projected,
                  const std::vector<PartitionColumn>& columns, const std::string& copy_options,
                  const DataFileWriteOptions& options, const fs::path& stage) {
-  std::string select = "SELECT *", partition_by;
+  std::string key;
   for (const auto& c : columns) {
-    if (!c.sql) continue;
-    select += ", " + *c.sql + " AS " + c.name;
-    partition_by += (partition_by.empty() ? "" : ", ") + c.name;
+    if (c.sql) key += (key.empty() ? "" : ", '_', ") + ("coalesce('v' || " + *c.sql + ", 'n')");
   }
-  std::string tail =
-      partition_by.empty() ? Rotation(options) : ", PARTITION_BY (" + partition_by + ")";
+  std::string select =
+      key.empty() ? "SELECT *" : "SELECT *, md5(concat(" + key + ")) AS __tarn_key";
+  std::string tail = key.empty() ? Rotation(options) : ", PARTITION_BY (__tarn_key)";
   std::string sql = "COPY (" + select + " FROM (" + projected + ") AS __tarn_rows) TO " +
                     QuoteText(stage.string()) + " (" + copy_options + tail + ")";
   Status st = db.Exec(sql);
@@ -166,31 +150,35 @@ Result<std::vector<fs::path>> SplitBySize(DuckDb& db, const std::vector<fs::path
   }
   std::string list;
   for (const auto& f : files) list += (list.empty() ? "" : ", ") + QuoteText(f.string());
-  Status st = db.Exec("COPY (SELECT * FROM read_parquet([" + list + "])) TO " +
-                      QuoteText(out.string()) + " (" + copy_options + Rotation(options) + ")");
+  Status st =
+      db.Exec("COPY (SELECT * FROM read_parquet([" + list + "], hive_partitioning = false)) TO " +
+              QuoteText(out.string()) + " (" + copy_options + Rotation(options) + ")");
   if (!st.ok()) return st.WithContext("splitting " + files[0].parent_path().string());
   return FilesUnder(out);
 }
 
-// The partition tuple named by a staged directory ("__tarn_p0=19737/__tarn_p1=5553").
-Result<std::vector<iceberg::Literal>> DecodePartition(const fs::path& dir,
+// The partition tuple of a staged file, computed again from its first row.
+Result<std::vector<iceberg::Literal>> DecodePartition(DuckDb& db, const fs::path& file,
                                                       const std::vector<PartitionColumn>& columns) {
-  std::map<std::string, std::string> values;
-  for (const auto& part : dir) {
-    std::string text = part.string();
-    size_t eq = text.find('=');
-    if (eq != std::string::npos) values[text.substr(0, eq)] = UnescapePathPart(text.substr(eq + 1));
-  }
+  std::string select;
+  for (const auto& c : columns) select += (select.empty() ? "" : ", ") + c.sql.value_or("NULL");
+  std::vector<Row> rows;
+  Status st = db.Query("SELECT " + select + " FROM read_parquet(" + QuoteText(file.string()) +
+                           ", hive_partitioning = false) LIMIT 1",
+                       {}, [&](const Row& row) {
+                         rows.push_back(row);
+                         return Status::OK();
+                       });
+  if (!st.ok()) return st.WithContext("partition of " + file.string());
+  if (rows.empty()) return Internal("an empty staged file " + file.string());
   std::vector<iceberg::Literal> tuple;
-  for (const auto& c : columns) {
-    auto it = values.find(c.name);
-    if (!c.sql || (it != values.end() && it->second == kNullPartition)) {
-      tuple.push_back(iceberg::Literal::Null(c.type));
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (!rows[0][i]) {
+      tuple.push_back(iceberg::Literal::Null(columns[i].type));
       continue;
     }
-    if (it == values.end()) return Internal("staged file outside a partition: " + dir.string());
-    auto value = parquet_sql::LiteralFromText(c.type, it->second, true);
-    if (!value.ok()) return value.status().WithContext("partition directory " + dir.string());
+    auto value = parquet_sql::LiteralFromText(columns[i].type, *rows[0][i], true);
+    if (!value.ok()) return value.status().WithContext("partition of " + file.string());
     tuple.push_back(std::move(*value));
   }
   return tuple;
@@ -208,17 +196,22 @@ Result<std::vector<StagedFile>> StageDataFiles(DuckDb& db, const std::string& pr
                                                const fs::path& scratch) {
   fs::path stage = scratch / "stage";
   TARN_RETURN_IF_ERROR(StageRows(db, projected, columns, copy_options, options, stage));
-  bool partitioned = std::any_of(columns.begin(), columns.end(), [](auto& c) { return c.sql; });
-  std::map<fs::path, std::vector<fs::path>> by_dir;
-  for (auto& f : FilesUnder(stage)) by_dir[f.parent_path().lexically_relative(stage)].push_back(f);
   std::vector<StagedFile> staged;
+  if (std::none_of(columns.begin(), columns.end(), [](auto& c) { return c.sql.has_value(); })) {
+    std::vector<iceberg::Literal> nulls;
+    for (const auto& c : columns) nulls.push_back(iceberg::Literal::Null(c.type));
+    for (auto& f : FilesUnder(stage)) staged.push_back({f, nulls});  // rotated by DuckDB
+    return staged;
+  }
+  std::map<fs::path, std::vector<fs::path>> by_dir;
+  for (auto& f : FilesUnder(stage)) by_dir[f.parent_path()].push_back(f);
+  int split = 0;
   for (const auto& [dir, files] : by_dir) {
-    TARN_ASSIGN_OR_RETURN(std::vector<iceberg::Literal> tuple, DecodePartition(dir, columns));
-    std::vector<fs::path> sized = files;
-    if (partitioned) {
-      fs::path out = scratch / ("split-" + std::to_string(staged.size()));
-      TARN_ASSIGN_OR_RETURN(sized, SplitBySize(db, files, copy_options, options, out));
-    }
+    TARN_ASSIGN_OR_RETURN(std::vector<iceberg::Literal> tuple,
+                          DecodePartition(db, files[0], columns));
+    fs::path out = scratch / ("split-" + std::to_string(split++));
+    TARN_ASSIGN_OR_RETURN(std::vector<fs::path> sized,
+                          SplitBySize(db, files, copy_options, options, out));
     for (auto& f : sized) staged.push_back({f, tuple});
   }
   return staged;
@@ -308,6 +301,7 @@ Result<std::vector<iceberg::DataFile>> WriteDataFiles(DuckDb& db, const std::str
                         parquet_sql::ProjectOntoSchema(db, select_sql, schema));
   TARN_ASSIGN_OR_RETURN(fs::path dir, PrepareDataDir(data_dir));
   ScratchDir scratch(dir / (".tarn-tmp-" + NewUuid()));
+  TARN_RETURN_IF_ERROR(CreateDirectories(scratch.path()));
   TARN_ASSIGN_OR_RETURN(std::vector<StagedFile> staged,
                         StageDataFiles(db, projected, columns, CopyOptions(schema, options),
                                        options, scratch.path()));

@@ -21,11 +21,13 @@
 namespace tarn::engine {
 
 struct DataFileWriteOptions {
-  // Files are rotated once they reach this size (DuckDB's FILE_SIZE_BYTES): a file may exceed
-  // it by at most one row group, so keep row groups small against it.
+  // Files are rotated once they pass this size (DuckDB's FILE_SIZE_BYTES, checked between row
+  // groups), so a file can exceed it by the row groups buffered and being written at that
+  // moment: one, plus at most one per DuckDB thread. Keep row groups small against the target.
   int64_t target_file_size_bytes = int64_t{256} << 20;
   std::string compression = "zstd";  // any codec DuckDB's Parquet writer knows
-  int64_t row_group_rows = 0;        // rows per row group; 0 = DuckDB's default (122880)
+  // Rows per row group; 0 = DuckDB's default (122880). DuckDB rounds up to a multiple of 2048.
+  int64_t row_group_rows = 0;
 };
 
 // Runs `select_sql` (a DuckDB query whose output columns are named as `schema`'s top-level

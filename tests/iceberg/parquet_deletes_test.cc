@@ -55,13 +55,15 @@ TEST_F(ParquetDeletesTest, SortedWithReservedIdsAndFullPathBounds) {
   EXPECT_EQ(read.front(), std::make_pair(kFileA, int64_t{501}));
 }
 
-TEST_F(ParquetDeletesTest, InMemoryDeletesForOneDataFile) {
-  auto file = WritePositionDeletes(*db_, {{kFileA, 7}, {kFileA, 3}, {kFileA, 5}}, kSpec, kTuple,
-                                   data_dir_, kPrefix, {});
+TEST_F(ParquetDeletesTest, InMemoryDeletesForOneLongLocation) {
+  // Longer than the 256 bytes DuckDB keeps of a string statistic.
+  std::string long_path = std::string(kPrefix) + std::string(300, 'x') + ".parquet";
+  auto file = WritePositionDeletes(*db_, {{long_path, 7}, {long_path, 3}, {long_path, 5}}, kSpec,
+                                   kTuple, data_dir_, kPrefix, {});
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   EXPECT_EQ(file->record_count, 3);
-  EXPECT_EQ(file->lower_bounds.at(kDeleteFilePathFieldId),
-            file->upper_bounds.at(kDeleteFilePathFieldId));
+  EXPECT_EQ(file->lower_bounds.at(kDeleteFilePathFieldId), long_path);
+  EXPECT_EQ(file->upper_bounds.at(kDeleteFilePathFieldId), long_path);
   EXPECT_EQ(One("SELECT string_agg(CAST(pos AS VARCHAR), ',') FROM " + ReadParquet(*file)),
             "3,5,7");
 }

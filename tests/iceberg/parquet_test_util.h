@@ -99,6 +99,8 @@ inline iceberg::Literal SourceLiteral(const iceberg::PrimitiveType& type,
       return iceberg::Literal::Long(std::stoll(*text));
     case TypeId::kDate:
       return iceberg::Literal::Date(std::stoi(*text));
+    case TypeId::kTime:
+      return iceberg::Literal::Time(std::stoll(*text));
     case TypeId::kTimestamp:
       return iceberg::Literal::Timestamp(std::stoll(*text));
     case TypeId::kTimestampTz:

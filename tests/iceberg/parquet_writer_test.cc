@@ -100,6 +100,27 @@ class ParquetWriterTest : public ParquetTest {
     EXPECT_TRUE(std::is_sorted(f.split_offsets.begin(), f.split_offsets.end()));
   }
 
+  // For each (field id, SQL with "%s" for an aggregate): the file's bounds are the min and max
+  // DuckDB reads from it.
+  void ExpectBounds(const DataFile& f, const schema::Schema& schema,
+                    const std::vector<std::pair<int, std::string>>& columns) {
+    std::string select;
+    for (const auto& [id, sql] : columns) {
+      for (std::string agg : {"min", "max"}) {
+        std::string expr = sql;
+        select += (select.empty() ? "" : ", ") + expr.replace(expr.find("%s"), 2, agg);
+      }
+    }
+    Row r = Rows("SELECT " + select + " FROM " + ReadParquet(f))[0];
+    for (size_t i = 0; i < columns.size(); ++i) {
+      iceberg::PrimitiveType type = Prim(schema, columns[i].first);
+      EXPECT_EQ(Bound(f.lower_bounds, schema, columns[i].first), SourceLiteral(type, r[2 * i]))
+          << columns[i].second;
+      EXPECT_EQ(Bound(f.upper_bounds, schema, columns[i].first), SourceLiteral(type, r[2 * i + 1]))
+          << columns[i].second;
+    }
+  }
+
   // Counts and bounds of an events file against what DuckDB reads from it.
   void ExpectEventMetrics(const DataFile& f, const schema::Schema& schema) {
     // Top-level metrics count every row; list and map leaves count their entries.
@@ -109,18 +130,13 @@ class ParquetWriterTest : public ParquetTest {
     EXPECT_EQ(f.null_value_counts.at(12), f.record_count);  // absent: written as NULL
     for (int id : {1, 2, 3, 4, 5, 7, 9, 10, 12, 13}) EXPECT_GT(f.column_sizes.count(id), 0u) << id;
     EXPECT_EQ(f.lower_bounds.count(7), 0u) << "no bounds inside lists";
-    auto r = Rows(
-        "SELECT CAST(min(id) AS VARCHAR), CAST(max(id) AS VARCHAR), "
-        "CAST(epoch_us(min(ts)) AS VARCHAR), CAST(epoch_us(max(ts)) AS VARCHAR), "
-        "min(country), max(country), CAST(min(amount) AS VARCHAR), "
-        "CAST(max(amount) AS VARCHAR), CAST(count(*) - count(country) AS VARCHAR) FROM " +
-        ReadParquet(f))[0];
-    int col = 0;
-    for (int id : {1, 2, 3, 5}) {
-      EXPECT_EQ(Bound(f.lower_bounds, schema, id), SourceLiteral(Prim(schema, id), r[col++]));
-      EXPECT_EQ(Bound(f.upper_bounds, schema, id), SourceLiteral(Prim(schema, id), r[col++]));
-    }
-    EXPECT_EQ(f.null_value_counts.at(3), std::stoll(*r[8]));
+    ExpectBounds(f, schema,
+                 {{1, "CAST(%s(id) AS VARCHAR)"},
+                  {2, "CAST(epoch_us(%s(ts)) AS VARCHAR)"},
+                  {3, "%s(country)"},
+                  {5, "CAST(%s(amount) AS VARCHAR)"}});
+    auto nulls = One("SELECT CAST(count(*) - count(country) AS VARCHAR) FROM " + ReadParquet(f));
+    EXPECT_EQ(f.null_value_counts.at(3), std::stoll(nulls));
   }
 
   void ExpectEventFieldIds(const DataFile& f) {
@@ -231,7 +247,8 @@ TEST_F(ParquetWriterTest, TimeAndByteTransformsMatchIcebergApply) {
     {"id": 6, "name": "flag", "required": false, "type": "boolean"},
     {"id": 7, "name": "n", "required": false, "type": "int"},
     {"id": 8, "name": "s", "required": false, "type": {"type": "struct", "fields": [
-      {"id": 9, "name": "k", "required": false, "type": "string"}]}}]})json");
+      {"id": 9, "name": "k", "required": false, "type": "string"}]}},
+    {"id": 10, "name": "t", "required": false, "type": "time"}]})json");
   iceberg::PartitionSpec spec{0,
                               {{1, 1000, "d_year", {Transform::kYear}},
                                {2, 1001, "ts_month", {Transform::kMonth}},
@@ -251,7 +268,7 @@ TEST_F(ParquetWriterTest, TimeAndByteTransformsMatchIcebergApply) {
       "AS name, "
       "CAST(i * 1.5 - 20 AS DECIMAL(9,3)) AS amount, "
       "CAST(md5(CAST(i AS VARCHAR)) AS UUID) AS uid, i % 2 = 0 AS flag, i - 30 AS n, "
-      "{'k': 'k' || (i % 2)} AS s "
+      "{'k': 'k' || (i % 2)} AS s, TIME '01:02:03.5' + to_seconds(i) AS t "
       "FROM range(60) r(i)",
       schema, spec, {});
   int64_t total = 0;
@@ -263,6 +280,16 @@ TEST_F(ParquetWriterTest, TimeAndByteTransformsMatchIcebergApply) {
                       "CAST(d - DATE '1970-01-01' AS VARCHAR), "
                       "replace(CAST(uid AS VARCHAR), '-', ''), CAST(flag AS VARCHAR), "
                       "CAST(n AS VARCHAR), s.k");
+    ExpectBounds(f, schema,
+                 {{1, "CAST(%s(d) - DATE '1970-01-01' AS VARCHAR)"},
+                  {2, "CAST(epoch_us(%s(ts)) AS VARCHAR)"},
+                  {3, "%s(name)"},
+                  {4, "CAST(%s(amount) AS VARCHAR)"},
+                  {5, "replace(CAST(%s(uid) AS VARCHAR), '-', '')"},
+                  {6, "CAST(%s(flag) AS VARCHAR)"},
+                  {7, "CAST(%s(n) AS VARCHAR)"},
+                  {9, "%s(s.k)"},
+                  {10, "CAST(epoch_us(%s(t)) AS VARCHAR)"}});
   }
   EXPECT_EQ(total, 60);
 }

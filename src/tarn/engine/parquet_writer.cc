@@ -287,6 +287,33 @@ const schema::Schema& PositionDeleteSchema() {
   return kSchema;
 }
 
+// Writes the sorted deletes to `staged` and describes the file. DuckDB keeps at most 256 bytes
+// of a string statistic, so the file_path bounds planners match on are read from the data.
+Result<iceberg::DataFile> StageDeletes(DuckDb& db, const std::string& projected,
+                                       const DataFileWriteOptions& options,
+                                       const fs::path& staged) {
+  const schema::Schema& schema = PositionDeleteSchema();
+  std::string file = QuoteText(staged.string());
+  Status st = db.Exec("COPY (" + projected + " ORDER BY file_path, pos) TO " + file + " (" +
+                      CopyOptions(schema, options) + ")");
+  if (!st.ok()) return st.WithContext("writing position deletes");
+  TARN_ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> files,
+                        parquet_metrics::ReadMetrics(db, {staged.string()}, schema, 0));
+  if (files[0].record_count == 0) return InvalidArgument("position deletes: no rows to write");
+  iceberg::DataFile& out = files[0];
+  st = db.Query("SELECT min(file_path), max(file_path) FROM read_parquet(" + file + ")", {},
+                [&](const Row& r) {
+                  auto bound = [&](int i) {
+                    return iceberg::ToBinary(iceberg::Literal::String(r[i].value_or("")));
+                  };
+                  out.lower_bounds[kDeleteFilePathFieldId] = bound(0);
+                  out.upper_bounds[kDeleteFilePathFieldId] = bound(1);
+                  return Status::OK();
+                });
+  if (!st.ok()) return st.WithContext("reading back " + staged.string());
+  return std::move(out);
+}
+
 }  // namespace
 
 Result<std::vector<iceberg::DataFile>> WriteDataFiles(DuckDb& db, const std::string& select_sql,
@@ -326,17 +353,11 @@ Result<iceberg::DataFile> WritePositionDeletes(DuckDb& db, const std::string& de
   ScratchDir scratch(dir / (".tarn-tmp-" + NewUuid()));
   fs::path staged = scratch.path() / "deletes.parquet";
   TARN_RETURN_IF_ERROR(CreateDirectories(scratch.path()));
-  Status st = db.Exec("COPY (" + projected + " ORDER BY file_path, pos) TO " +
-                      QuoteText(staged.string()) + " (" + CopyOptions(schema, options) + ")");
-  if (!st.ok()) return st.WithContext("writing position deletes under " + dir.string());
-  TARN_ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> files,
-                        parquet_metrics::ReadMetrics(db, {staged.string()}, schema, 0));
-  if (files[0].record_count == 0) return InvalidArgument("position deletes: no rows to write");
+  TARN_ASSIGN_OR_RETURN(iceberg::DataFile file, StageDeletes(db, projected, options, staged));
   std::string relative = PartitionPath(spec, partition) + NewUuid() + "-deletes.parquet";
   std::set<fs::path> dirs;
   TARN_RETURN_IF_ERROR(Publish(staged, dir / relative, dir, &dirs));
   TARN_RETURN_IF_ERROR(FsyncAll(dirs));
-  iceberg::DataFile file = std::move(files[0]);
   file.content = iceberg::FileContent::kPositionDeletes;
   file.file_path = Location(location_prefix, relative);
   file.partition = partition;

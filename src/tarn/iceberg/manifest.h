@@ -56,7 +56,7 @@ struct ManifestEntry {
 // Partition field summary of a manifest (manifest list field 507).
 struct FieldSummary {
   bool contains_null = false;
-  std::optional<bool> contains_nan;
+  std::optional<bool> contains_nan;  // false for types without NaN (as Java writes it)
   std::optional<std::string> lower_bound;  // binary single-value serialization
   std::optional<std::string> upper_bound;
 };
@@ -66,7 +66,9 @@ struct ManifestFile {
   std::string manifest_path;
   int64_t manifest_length = 0;
   int partition_spec_id = 0;
-  FileContent content = FileContent::kData;  // kData = data manifest; else delete manifest
+  // As the list stores it: kData for a data manifest, kPositionDeletes (1, "deletes") for any
+  // delete manifest, equality deletes included.
+  FileContent content = FileContent::kData;
   int64_t sequence_number = 0;
   int64_t min_sequence_number = 0;
   int64_t added_snapshot_id = 0;
@@ -87,16 +89,20 @@ struct ManifestContext {
 // Encodes a manifest Avro file (deflate-compressed) holding `entries`, and describes it as a
 // manifest-list entry (counts, partition summaries, min sequence number) for `snapshot_id` at
 // `sequence_number`; manifest_path is set to `path`, manifest_length to the encoded size.
-// Entries whose snapshot_id/sequence numbers are unset are written as null (inherited).
-// Errors: kInvalidArgument (a partition tuple that does not match the spec).
+// Entries whose snapshot_id/sequence numbers are unset are written as null (inherited); empty
+// maps and lists of a DataFile as null. Errors: kInvalidArgument (a partition tuple that does
+// not match the spec: wrong arity, a value of another type, a decimal of another scale; a spec
+// that does not apply to the schema; an EXISTING or DELETED entry without sequence_number).
 Result<std::pair<std::string, ManifestFile>> EncodeManifest(
     const ManifestContext& ctx, const std::vector<ManifestEntry>& entries,
     const std::string& path, int64_t snapshot_id, int64_t sequence_number);
 
 // Decodes a manifest file's entries, inheriting snapshot id and sequence numbers from
 // `manifest` where they are null (spec "Sequence Number Inheritance"). The partition tuple is
-// decoded with `spec` under `schema`. Errors: kCorruption (not Avro, missing required fields),
-// kInvalidArgument (a partition field the spec does not know).
+// decoded with `spec` under `schema`. Errors: kCorruption (not Avro, missing required fields,
+// an EXISTING/DELETED entry without a sequence number in a v2 manifest), kInvalidArgument (a
+// partition field the spec does not know, a header partition-spec-id other than spec's, an
+// Avro codec other than null and deflate, e.g. snappy). Messages start "manifest <path>: ".
 Result<std::vector<ManifestEntry>> DecodeManifest(const std::string& bytes,
                                                   const ManifestFile& manifest,
                                                   const PartitionSpec& spec,
@@ -105,6 +111,8 @@ Result<std::vector<ManifestEntry>> DecodeManifest(const std::string& bytes,
 // Encodes / decodes a manifest list (deflate-compressed). Decoding accepts v1 lists (no
 // sequence numbers or content: both read as 0 / data) and both the old
 // (added_data_files_count) and current (added_files_count) field names, matched by field id.
+// Decoding errors: kCorruption (not Avro, missing manifest_path/length/spec id/snapshot id),
+// kInvalidArgument (an Avro codec other than null and deflate).
 std::string EncodeManifestList(const std::vector<ManifestFile>& manifests, int64_t snapshot_id,
                                std::optional<int64_t> parent_snapshot_id,
                                int64_t sequence_number);

@@ -53,12 +53,13 @@ struct Snapshot {
   std::string manifest_list;  // location, as written in the metadata
   std::map<std::string, std::string> summary;
   std::optional<int> schema_id;
+  bool operator==(const Snapshot&) const = default;
 };
 
 struct SnapshotRef {
   int64_t snapshot_id = 0;
-  bool is_branch = true;  // "branch" or "tag"
-  std::optional<int> min_snapshots_to_keep;   // branches only
+  bool is_branch = true;                       // "branch" or "tag"
+  std::optional<int> min_snapshots_to_keep;    // branches only
   std::optional<int64_t> max_snapshot_age_ms;  // branches only
   std::optional<int64_t> max_ref_age_ms;
   bool operator==(const SnapshotRef&) const = default;
@@ -67,11 +68,13 @@ struct SnapshotRef {
 struct SnapshotLogEntry {
   int64_t timestamp_ms = 0;
   int64_t snapshot_id = 0;
+  bool operator==(const SnapshotLogEntry&) const = default;
 };
 
 struct MetadataLogEntry {
   int64_t timestamp_ms = 0;
   std::string metadata_file;
+  bool operator==(const MetadataLogEntry&) const = default;
 };
 
 struct TableMetadata {
@@ -111,17 +114,31 @@ struct TableMetadata {
 
 // Parses table metadata JSON of format version 1 or 2 (v1: legacy "schema"/"partition-spec"
 // accepted; v2: "schemas", "partition-specs", "last-partition-id", "sort-orders" required).
+// v1 files in the newer layout follow iceberg-rust: "schemas" counts only with
+// "current-schema-id" (else the legacy "schema"); "partition-specs" without "default-spec-id"
+// defaults to the largest spec id. A missing default spec / sort order with id 0 is taken to
+// be unpartitioned / unsorted. "main" is added to refs when there is a current snapshot.
+// Format version 3 is rejected ("Cannot read unsupported version 3 ...").
 // Errors: kInvalidArgument with the reason, e.g. "Cannot read unsupported version 42",
 // "last-partition-id must exist in format v2", "Cannot find schema with current-schema-id=2
 // from schemas", "partition-specs must exist in format v2", "sort-orders must exist in format
-// v2", "schemas must exist in format v2", "Cannot parse type from json: ...".
+// v2", "schemas must exist in format v2", "Cannot parse type from json: ...", "No valid schema
+// configuration found in table metadata", "Cannot parse missing long: timestamp-ms", a
+// current snapshot or ref naming no snapshot, main != current-snapshot-id, a v2 snapshot
+// sequence number above last-sequence-number, a default spec or sort order whose source
+// column is not in the current schema.
 Result<TableMetadata> ParseTableMetadata(const std::string& json);
 
-// Writes format-version 2 metadata JSON with every required field, in the spec's key names.
+// Writes metadata JSON with every field the spec requires of a v2 writer, in the spec's key
+// names ("current-snapshot-id" is -1 when there is none, as Java writes it), then extra_json.
+// The "format-version" is metadata.format_version; for 1 the legacy "schema" and
+// "partition-spec" keys v1 readers require are written too.
 std::string WriteTableMetadata(const TableMetadata& metadata);
 
 // A partition spec as JSON ({"spec-id": 0, "fields": [{"source-id", "field-id", "name",
-// "transform"}]}) and back; a schema/sort order likewise. Used in manifests and REST payloads.
+// "transform"}]}) and back (a field without "field-id" parses with field_id 0, unassigned); a
+// sort order, snapshot and ref likewise. Used in manifests and REST payloads.
+// Errors (the parsers): kInvalidArgument naming the missing or mistyped key.
 std::string PartitionSpecToJson(const PartitionSpec& spec);
 Result<PartitionSpec> PartitionSpecFromJson(const std::string& json);
 std::string SortOrderToJson(const SortOrder& order);

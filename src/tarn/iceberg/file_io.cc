@@ -1,0 +1,173 @@
+#include "tarn/iceberg/file_io.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace tarn::iceberg {
+namespace {
+
+namespace fs = std::filesystem;
+
+Status Errno(const std::string& what) {
+  int e = errno;
+  std::string msg = what + ": " + std::strerror(e);
+  if (e == ENOENT) return NotFound(msg);
+  if (e == EEXIST) return AlreadyExists(msg);
+  return IOError(msg);
+}
+
+Status FsyncPath(const std::string& path, int flags) {
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return Errno("opening " + path);
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return Errno("fsync " + path);
+  return Status::OK();
+}
+
+Status FsyncDir(const fs::path& dir) {
+  return FsyncPath(dir.empty() ? "." : dir.string(), O_RDONLY | O_DIRECTORY);
+}
+
+// "file:///a/b" and "file:/a/b" -> "/a/b"; anything else unchanged.
+std::string StripFileScheme(std::string_view location) {
+  if (location.rfind("file://", 0) == 0)
+    location.remove_prefix(7);
+  else if (location.rfind("file:", 0) == 0)
+    location.remove_prefix(5);
+  return std::string(location);
+}
+
+std::string TrimTrailingSlashes(std::string s) {
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+// Creates the missing directories above `target` and fsyncs the parent of each one created,
+// so the new entries survive a crash.
+Status MakeParents(const fs::path& target) {
+  fs::path parent = target.parent_path();
+  if (parent.empty()) return Status::OK();
+  std::vector<fs::path> created;
+  std::error_code ec;
+  for (fs::path p = parent; !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+    created.push_back(p);
+    if (p == p.parent_path()) break;
+  }
+  fs::create_directories(parent, ec);
+  if (ec) return IOError("creating " + parent.string() + ": " + ec.message());
+  for (const fs::path& p : created) TARN_RETURN_IF_ERROR(FsyncDir(p.parent_path()));
+  return Status::OK();
+}
+
+Status WriteAll(int fd, std::string_view data, const std::string& path) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Errno("writing " + path);
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) return Errno("fsync " + path);
+  return Status::OK();
+}
+
+Result<std::string> ReadAll(const std::string& path, const std::string& location) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Errno("reading " + location);
+  struct stat st;
+  std::string out;
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) out.reserve(static_cast<size_t>(st.st_size));
+  char buf[1 << 16];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      Status err = Errno("reading " + location);
+      ::close(fd);
+      return err;
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+class LocalFileIO final : public FileIO {
+ public:
+  LocalFileIO(std::string from_prefix, std::string to_dir)
+      : from_(TrimTrailingSlashes(StripFileScheme(from_prefix))),
+        to_(TrimTrailingSlashes(std::move(to_dir))) {}
+
+  Result<std::string> Read(const std::string& location) override {
+    return ReadAll(LocalPath(location), location);
+  }
+
+  Status Write(const std::string& location, std::string_view data) override {
+    fs::path target(LocalPath(location));
+    TARN_RETURN_IF_ERROR(MakeParents(target));
+    static std::atomic<uint64_t> counter{0};
+    fs::path tmp = target.parent_path() /
+                   ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
+                    std::to_string(counter.fetch_add(1)));
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) return Errno("creating " + tmp.string());
+    Status st = WriteAll(fd, data, tmp.string());
+    ::close(fd);
+    // link(2) fails with EEXIST instead of replacing: a written file is never overwritten.
+    if (st.ok() && ::link(tmp.c_str(), target.c_str()) != 0) st = Errno("writing " + location);
+    ::unlink(tmp.c_str());
+    TARN_RETURN_IF_ERROR(st);
+    return FsyncDir(target.parent_path());
+  }
+
+  Status Delete(const std::string& location) override {
+    if (::unlink(LocalPath(location).c_str()) != 0 && errno != ENOENT) {
+      return Errno("deleting " + location);
+    }
+    return Status::OK();
+  }
+
+  Result<std::vector<std::string>> List(const std::string& prefix) override {
+    std::string base = TrimTrailingSlashes(prefix);
+    fs::path start(LocalPath(base));
+    std::vector<std::string> out;
+    std::error_code ec;
+    if (!fs::is_directory(start, ec)) return out;
+    for (auto it = fs::recursive_directory_iterator(start, ec); !ec && it != fs::end(it);
+         it.increment(ec)) {
+      if (!it->is_regular_file(ec)) continue;
+      out.push_back(base + "/" + fs::relative(it->path(), start, ec).string());
+    }
+    if (ec) return IOError("listing " + prefix + ": " + ec.message());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  std::string LocalPath(const std::string& location) const override {
+    std::string path = StripFileScheme(location);
+    if (from_.empty() || path.compare(0, from_.size(), from_) != 0) return path;
+    if (path.size() > from_.size() && path[from_.size()] != '/') return path;  // "a/bc" vs "a/b"
+    return to_ + path.substr(from_.size());
+  }
+
+ private:
+  std::string from_;
+  std::string to_;
+};
+
+}  // namespace
+
+std::unique_ptr<FileIO> MakeLocalFileIO(std::string from_prefix, std::string to_dir) {
+  return std::make_unique<LocalFileIO>(std::move(from_prefix), std::move(to_dir));
+}
+
+}  // namespace tarn::iceberg

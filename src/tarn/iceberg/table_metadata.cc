@@ -1,0 +1,62 @@
+// TableMetadata lookups and the partition tuple type. JSON lives in table_metadata_json.cc
+// (whole documents) and table_metadata_parts.cc (specs, orders, snapshots, refs).
+#include "tarn/iceberg/table_metadata.h"
+
+#include <algorithm>
+
+namespace tarn::iceberg {
+
+const schema::Schema* TableMetadata::SchemaById(int schema_id) const {
+  for (const auto& [id, schema] : schemas) {
+    if (id == schema_id) return &schema;
+  }
+  return nullptr;
+}
+
+const PartitionSpec* TableMetadata::SpecById(int spec_id) const {
+  for (const PartitionSpec& spec : specs) {
+    if (spec.spec_id == spec_id) return &spec;
+  }
+  return nullptr;
+}
+
+const Snapshot* TableMetadata::SnapshotById(int64_t snapshot_id) const {
+  for (const Snapshot& s : snapshots) {
+    if (s.snapshot_id == snapshot_id) return &s;
+  }
+  return nullptr;
+}
+
+const Snapshot* TableMetadata::CurrentSnapshot() const {
+  return current_snapshot_id ? SnapshotById(*current_snapshot_id) : nullptr;
+}
+
+const Snapshot* TableMetadata::SnapshotAsOf(int64_t timestamp_ms) const {
+  // The log is in commit order; the last entry at or before the time wins (as Java's
+  // SnapshotUtil.snapshotIdAsOfTime does).
+  const SnapshotLogEntry* found = nullptr;
+  for (const SnapshotLogEntry& e : snapshot_log) {
+    if (e.timestamp_ms <= timestamp_ms) found = &e;
+  }
+  return found ? SnapshotById(found->snapshot_id) : nullptr;
+}
+
+Result<std::vector<std::pair<PartitionField, PrimitiveType>>> PartitionType(
+    const PartitionSpec& spec, const schema::Schema& schema) {
+  std::vector<std::pair<PartitionField, PrimitiveType>> out;
+  for (const PartitionField& f : spec.fields) {
+    std::string where = "partition field " + f.name + " (" + f.transform.ToString() + ")";
+    const schema::NestedField* source = schema.FindById(f.source_id);
+    if (source == nullptr) {
+      return InvalidArgument(where + ": Cannot find source column: " + std::to_string(f.source_id));
+    }
+    auto source_type = PrimitiveType::From(*source->type);
+    if (!source_type.ok()) return source_type.status().WithContext(where);
+    auto result_type = ResultType(f.transform, *source_type);
+    if (!result_type.ok()) return result_type.status().WithContext(where);
+    out.emplace_back(f, *result_type);
+  }
+  return out;
+}
+
+}  // namespace tarn::iceberg

@@ -64,8 +64,7 @@ std::string StatSql(const std::vector<int>& leaf_ids, const std::map<int, Leaf>&
     auto it = leaves.find(leaf_ids[i]);
     if (it == leaves.end() || !it->second.with_bounds) continue;
     const iceberg::PrimitiveType& type = it->second.type;
-    schema::Type t{type.id, type.precision, type.scale, type.length};
-    std::string typed = "TRY_CAST(" + stat + " AS " + parquet_sql::DuckDbType(t) + ")";
+    std::string typed = "TRY_CAST(" + stat + " AS " + parquet_sql::DuckDbPrimitiveType(type) + ")";
     sql +=
         " WHEN " + std::to_string(i) + " THEN " + parquet_sql::NormalizedText(type, typed, false);
   }

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "tarn/engine/iceberg_read.h"
 #include "tarn/iceberg/transforms.h"
 
 namespace tarn::engine::parquet_sql {
@@ -15,37 +16,6 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   std::string out;
   for (size_t i = 0; i < parts.size(); ++i) out += (i ? std::string(sep) : "") + parts[i];
   return out;
-}
-
-std::string DuckDbPrimitive(TypeId id, int precision, int scale) {
-  switch (id) {
-    case TypeId::kBoolean:
-      return "BOOLEAN";
-    case TypeId::kInt:
-      return "INTEGER";
-    case TypeId::kLong:
-      return "BIGINT";
-    case TypeId::kFloat:
-      return "FLOAT";
-    case TypeId::kDouble:
-      return "DOUBLE";
-    case TypeId::kDecimal:
-      return "DECIMAL(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
-    case TypeId::kDate:
-      return "DATE";
-    case TypeId::kTime:
-      return "TIME";
-    case TypeId::kTimestamp:
-      return "TIMESTAMP";
-    case TypeId::kTimestampTz:
-      return "TIMESTAMPTZ";
-    case TypeId::kString:
-      return "VARCHAR";
-    case TypeId::kUuid:
-      return "UUID";
-    default:
-      return "BLOB";  // binary, fixed
-  }
 }
 
 std::string FieldIdValue(const schema::NestedField& field) {
@@ -153,8 +123,8 @@ std::string TruncateSql(const iceberg::PrimitiveType& type, const std::string& r
     case TypeId::kDecimal: {
       std::string dw = "CAST('" + DecimalWidth(width, type.scale) + "' AS DECIMAL(38," +
                        std::to_string(type.scale) + "))";
-      return "CAST(CAST(" + floor_to(ref, dw) + " AS " +
-             DuckDbPrimitive(type.id, type.precision, type.scale) + ") AS VARCHAR)";
+      return "CAST(CAST(" + floor_to(ref, dw) + " AS " + DuckDbPrimitiveType(type) +
+             ") AS VARCHAR)";
     }
     case TypeId::kLong:
       return "CAST(" + floor_to("CAST(" + ref + " AS HUGEINT)", w) + " AS VARCHAR)";
@@ -276,20 +246,13 @@ std::string QuoteText(std::string_view text) {
   return out + "'";
 }
 
-std::string DuckDbType(const schema::Type& type) {
-  std::vector<std::string> parts;
-  switch (type.id) {
-    case TypeId::kStruct:
-      for (const auto& f : type.fields)
-        parts.push_back(QuoteIdent(f.name) + " " + DuckDbType(*f.type));
-      return "STRUCT(" + Join(parts, ", ") + ")";
-    case TypeId::kList:
-      return DuckDbType(*type.element.type) + "[]";
-    case TypeId::kMap:
-      return "MAP(" + DuckDbType(*type.key.type) + ", " + DuckDbType(*type.value.type) + ")";
-    default:
-      return DuckDbPrimitive(type.id, type.precision, type.scale);
-  }
+std::string DuckDbPrimitiveType(const iceberg::PrimitiveType& type) {
+  schema::Type t;
+  t.id = type.id;
+  t.precision = type.precision;
+  t.scale = type.scale;
+  t.length = type.length;
+  return DuckDbType(t);
 }
 
 std::string FieldIdsOption(const std::vector<schema::NestedField>& fields) {

@@ -1,5 +1,5 @@
-// SQL text for writing Iceberg Parquet through DuckDB (engine-internal): quoting, the DuckDB
-// type of a schema type, the FIELD_IDS option, the projection of a query onto a schema,
+// SQL text for writing Iceberg Parquet through DuckDB (engine-internal): quoting, the
+// FIELD_IDS option, the projection of a query onto a schema,
 // partition values computed in SQL, and the text exchange of typed values with DuckDB. Values
 // cross as "normalized text": integers for ints, longs, dates (days), times and timestamps
 // (micros since 1970 / midnight), DuckDB's exact text for booleans, floats and decimals, and
@@ -23,9 +23,8 @@ namespace tarn::engine::parquet_sql {
 std::string QuoteIdent(std::string_view name);  // "a""b"
 std::string QuoteText(std::string_view text);   // 'it''s'
 
-// "BIGINT", "DECIMAL(12,2)", "STRUCT(\"a\" INTEGER)", "VARCHAR[]", "MAP(VARCHAR, DOUBLE)".
-// Fixed is written as BLOB: DuckDB's writer has no fixed-length binary of arbitrary size.
-std::string DuckDbType(const schema::Type& type);
+// DuckDB's type for a primitive (DuckDbType of iceberg_read.h).
+std::string DuckDbPrimitiveType(const iceberg::PrimitiveType& type);
 
 // FIELD_IDS {'a': 1, 's': {'__duckdb_field_id': 2, 'x': 3}, 'l': {..., 'element': 5}, ...}.
 std::string FieldIdsOption(const std::vector<schema::NestedField>& fields);

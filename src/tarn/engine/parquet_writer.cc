@@ -1,21 +1,15 @@
 #include "tarn/engine/parquet_writer.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <map>
-#include <set>
-#include <system_error>
 
 #include "tarn/base/ids.h"
 #include "tarn/engine/parquet_metrics.h"
 #include "tarn/engine/parquet_sql.h"
+#include "tarn/engine/staged_files.h"
 #include "tarn/iceberg/transforms.h"
 
 namespace tarn::engine {
@@ -23,48 +17,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using parquet_sql::PartitionColumn;
-using parquet_sql::QuoteIdent;
 using parquet_sql::QuoteText;
 
 // Iceberg's default: string bounds keep 16 characters.
 constexpr size_t kStringBoundChars = 16;
-
-// A private directory under data_dir for DuckDB's output before files are published; removed
-// (with whatever is left in it) when it goes out of scope.
-class ScratchDir {
- public:
-  explicit ScratchDir(fs::path path) : path_(std::move(path)) {}
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-Status Errno(const std::string& what, const fs::path& path) {
-  return IOError(what + " " + path.string() + ": " + std::strerror(errno));
-}
-
-Status Fsync(const fs::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Errno("cannot open", path);
-  int rc = ::fsync(fd);
-  Status st = rc == 0 ? Status::OK() : Errno("cannot fsync", path);
-  ::close(fd);
-  return st;
-}
-
-Status CreateDirectories(const fs::path& dir) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return IOError("cannot create directory " + dir.string() + ": " + ec.message());
-  return Status::OK();
-}
 
 // Iceberg writers URL-encode partition names and values in paths.
 std::string EscapePathPart(std::string_view text) {
@@ -95,25 +51,15 @@ std::string PartitionPath(const iceberg::PartitionSpec& spec,
 std::string CopyOptions(const schema::Schema& schema, const DataFileWriteOptions& options) {
   std::string sql = "FORMAT parquet, COMPRESSION " + QuoteText(options.compression) + ", " +
                     parquet_sql::FieldIdsOption(schema.fields());
-  if (options.row_group_rows > 0)
+  if (options.row_group_rows > 0) {
     sql += ", ROW_GROUP_SIZE " + std::to_string(options.row_group_rows);
+  }
   return sql;
 }
 
 std::string Rotation(const DataFileWriteOptions& options) {
   return ", FILE_SIZE_BYTES " +
          std::to_string(std::max<int64_t>(1, options.target_file_size_bytes));
-}
-
-std::vector<fs::path> FilesUnder(const fs::path& dir) {
-  std::vector<fs::path> files;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
-       it.increment(ec)) {
-    if (it->is_regular_file()) files.push_back(it->path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
 }
 
 // The rows of `projected`, written by DuckDB into one directory per partition tuple, named
@@ -196,15 +142,16 @@ Result<std::vector<StagedFile>> StageDataFiles(DuckDb& db, const std::string& pr
                                                const fs::path& scratch) {
   fs::path stage = scratch / "stage";
   TARN_RETURN_IF_ERROR(StageRows(db, projected, columns, copy_options, options, stage));
+  TARN_ASSIGN_OR_RETURN(std::vector<fs::path> written, FilesUnder(stage));
   std::vector<StagedFile> staged;
   if (std::none_of(columns.begin(), columns.end(), [](auto& c) { return c.sql.has_value(); })) {
     std::vector<iceberg::Literal> nulls;
     for (const auto& c : columns) nulls.push_back(iceberg::Literal::Null(c.type));
-    for (auto& f : FilesUnder(stage)) staged.push_back({f, nulls});  // rotated by DuckDB
+    for (auto& f : written) staged.push_back({f, nulls});  // rotated by DuckDB
     return staged;
   }
   std::map<fs::path, std::vector<fs::path>> by_dir;
-  for (auto& f : FilesUnder(stage)) by_dir[f.parent_path()].push_back(f);
+  for (auto& f : written) by_dir[f.parent_path()].push_back(f);
   int split = 0;
   for (const auto& [dir, files] : by_dir) {
     TARN_ASSIGN_OR_RETURN(std::vector<iceberg::Literal> tuple,
@@ -215,28 +162,6 @@ Result<std::vector<StagedFile>> StageDataFiles(DuckDb& db, const std::string& pr
     for (auto& f : sized) staged.push_back({f, tuple});
   }
   return staged;
-}
-
-// Moves a finished file to `target` (fsynced first, so the name never points at partial
-// data) and remembers the directories that gained entries.
-Status Publish(const fs::path& staged, const fs::path& target, const fs::path& data_dir,
-               std::set<fs::path>* dirs) {
-  TARN_RETURN_IF_ERROR(Fsync(staged));
-  TARN_RETURN_IF_ERROR(CreateDirectories(target.parent_path()));
-  std::error_code ec;
-  fs::rename(staged, target, ec);
-  if (ec)
-    return IOError("cannot move " + staged.string() + " to " + target.string() + ": " +
-                   ec.message());
-  for (fs::path d = target.parent_path(); d != data_dir; d = d.parent_path()) dirs->insert(d);
-  dirs->insert(data_dir);
-  dirs->insert(data_dir.parent_path());  // data_dir may be new
-  return Status::OK();
-}
-
-Status FsyncAll(const std::set<fs::path>& dirs) {
-  for (const auto& d : dirs) TARN_RETURN_IF_ERROR(Fsync(d));
-  return Status::OK();
 }
 
 std::string Location(std::string prefix, const std::string& relative) {
@@ -252,20 +177,20 @@ Result<std::vector<iceberg::DataFile>> PublishDataFiles(
   TARN_ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> files,
                         parquet_metrics::ReadMetrics(db, paths, schema, kStringBoundChars));
   std::string batch = NewUuid();
-  std::set<fs::path> dirs;
+  PublishedFiles moved;
   std::vector<iceberg::DataFile> published;
   for (size_t i = 0; i < staged.size(); ++i) {
     if (files[i].record_count == 0) continue;  // DuckDB leaves an empty file for no rows
     char name[32];
     std::snprintf(name, sizeof(name), "-%05zu.parquet", published.size());
     std::string relative = PartitionPath(spec, staged[i].partition) + batch + name;
-    TARN_RETURN_IF_ERROR(Publish(staged[i].path, data_dir / relative, data_dir, &dirs));
+    TARN_RETURN_IF_ERROR(moved.Publish(staged[i].path, data_dir / relative, data_dir));
     files[i].content = iceberg::FileContent::kData;
     files[i].file_path = Location(prefix, relative);
     files[i].partition = staged[i].partition;
     published.push_back(std::move(files[i]));
   }
-  TARN_RETURN_IF_ERROR(FsyncAll(dirs));
+  TARN_RETURN_IF_ERROR(moved.Sync());
   return published;
 }
 
@@ -327,11 +252,10 @@ Result<std::vector<iceberg::DataFile>> WriteDataFiles(DuckDb& db, const std::str
   TARN_ASSIGN_OR_RETURN(std::string projected,
                         parquet_sql::ProjectOntoSchema(db, select_sql, schema));
   TARN_ASSIGN_OR_RETURN(fs::path dir, PrepareDataDir(data_dir));
-  ScratchDir scratch(dir / (".tarn-tmp-" + NewUuid()));
-  TARN_RETURN_IF_ERROR(CreateDirectories(scratch.path()));
+  TARN_ASSIGN_OR_RETURN(auto scratch, ScratchDir::Make(dir / (".tarn-tmp-" + NewUuid())));
   TARN_ASSIGN_OR_RETURN(std::vector<StagedFile> staged,
                         StageDataFiles(db, projected, columns, CopyOptions(schema, options),
-                                       options, scratch.path()));
+                                       options, scratch->path()));
   return PublishDataFiles(db, staged, schema, spec, dir, location_prefix);
 }
 
@@ -350,14 +274,13 @@ Result<iceberg::DataFile> WritePositionDeletes(DuckDb& db, const std::string& de
   TARN_ASSIGN_OR_RETURN(std::string projected,
                         parquet_sql::ProjectOntoSchema(db, deletes_sql, schema));
   TARN_ASSIGN_OR_RETURN(fs::path dir, PrepareDataDir(data_dir));
-  ScratchDir scratch(dir / (".tarn-tmp-" + NewUuid()));
-  fs::path staged = scratch.path() / "deletes.parquet";
-  TARN_RETURN_IF_ERROR(CreateDirectories(scratch.path()));
+  TARN_ASSIGN_OR_RETURN(auto scratch, ScratchDir::Make(dir / (".tarn-tmp-" + NewUuid())));
+  fs::path staged = scratch->path() / "deletes.parquet";
   TARN_ASSIGN_OR_RETURN(iceberg::DataFile file, StageDeletes(db, projected, options, staged));
   std::string relative = PartitionPath(spec, partition) + NewUuid() + "-deletes.parquet";
-  std::set<fs::path> dirs;
-  TARN_RETURN_IF_ERROR(Publish(staged, dir / relative, dir, &dirs));
-  TARN_RETURN_IF_ERROR(FsyncAll(dirs));
+  PublishedFiles moved;
+  TARN_RETURN_IF_ERROR(moved.Publish(staged, dir / relative, dir));
+  TARN_RETURN_IF_ERROR(moved.Sync());
   file.content = iceberg::FileContent::kPositionDeletes;
   file.file_path = Location(location_prefix, relative);
   file.partition = partition;

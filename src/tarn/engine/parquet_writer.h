@@ -35,13 +35,17 @@ struct DataFileWriteOptions {
 // by name) and writes its rows as Parquet with the schema's field ids, one set of files per
 // partition tuple of `spec`, under `data_dir` (a local directory, created if absent) in
 // Iceberg-style directories ("ts_day=2024-01-15/country=US/", names and values URL-escaped).
-// File names are fresh (`<uuid>-<n>.parquet`), so a call never replaces an existing file;
-// files are fsynced and so are the directories that gained entries. Each returned DataFile
-// has file_path = location_prefix (a '/' is added if missing) + the path under data_dir.
-// Partitions larger than the target are written twice (once whole, then split by size): DuckDB
-// cannot rotate files of a partitioned COPY. String bounds are truncated to 16 characters as
-// Iceberg's default metrics mode does; binary, fixed and fields inside lists and maps get no
-// bounds; NaN counts are not collected. A query with no rows writes no files.
+// Files are written under a scratch directory in data_dir and moved into place fsynced, with
+// fresh names (`<uuid>-<n>.parquet`), so a call never replaces an existing file; the
+// directories that gained entries are fsynced too, and a call that fails leaves no files.
+// Each returned DataFile has file_path = location_prefix (a '/' is added if missing) + the
+// path under data_dir. Partition values are computed in SQL (bucket through the
+// tarn_iceberg_bucket functions, i.e. iceberg::Apply; times in UTC whatever the session's
+// TimeZone). Partitions larger than the target, or left in pieces by DuckDB's open-file limit,
+// are written twice (whole, then split by size): DuckDB cannot rotate the files of a
+// partitioned COPY. String bounds are cut to 16 characters as in Iceberg's default metrics
+// mode; binary, fixed and fields inside lists and maps get no bounds; NaN counts are not
+// collected. Fixed columns are written as Parquet binary. A query with no rows writes no files.
 // Errors: kInvalidArgument (an output column the schema does not have, a required field
 // missing or NULL, a column that does not cast to its field's type, a transform the spec
 // cannot apply, DuckDB's own query errors), kIOError (the file system).

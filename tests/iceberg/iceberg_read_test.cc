@@ -48,10 +48,11 @@ class IcebergReadTest : public ::testing::Test {
     Copy("SELECT i::BIGINT AS id, 'n' || i AS label FROM range(10, 15) t(i)", "d2.parquet",
          "{id: 1, label: 2}");
     // Position deletes: rows 0 and 3 of d1, row 0 of d2 (by location, not local path).
-    Copy("SELECT * FROM (VALUES ('s3://b/t/d1.parquet', 0::BIGINT), "
-         "('s3://b/t/d1.parquet', 3::BIGINT), ('s3://b/t/d2.parquet', 0::BIGINT)) "
-         "v(file_path, pos)",
-         "pos.parquet", "{file_path: 2147483546, pos: 2147483545}");
+    Copy(
+        "SELECT * FROM (VALUES ('s3://b/t/d1.parquet', 0::BIGINT), "
+        "('s3://b/t/d1.parquet', 3::BIGINT), ('s3://b/t/d2.parquet', 0::BIGINT)) "
+        "v(file_path, pos)",
+        "pos.parquet", "{file_path: 2147483546, pos: 2147483545}");
     // Equality deletes on label.
     Copy("SELECT * FROM (VALUES ('n5'), ('n12')) v(name)", "eq.parquet", "{name: 2}");
   }
@@ -76,11 +77,11 @@ class IcebergReadTest : public ::testing::Test {
     EXPECT_TRUE(sql.ok()) << sql.status().ToString();
     std::vector<std::string> out;
     if (!sql.ok()) return out;
-    Status st = db_->Query("SELECT id::VARCHAR FROM (" + *sql + ") ORDER BY id", {},
-                           [&](const Row& r) {
-                             out.push_back(r[0].value_or("NULL"));
-                             return Status::OK();
-                           });
+    Status st =
+        db_->Query("SELECT id::VARCHAR FROM (" + *sql + ") ORDER BY id", {}, [&](const Row& r) {
+          out.push_back(r[0].value_or("NULL"));
+          return Status::OK();
+        });
     EXPECT_TRUE(st.ok()) << st.ToString() << "\n" << *sql;
     return out;
   }
@@ -92,11 +93,13 @@ class IcebergReadTest : public ::testing::Test {
 
 TEST_F(IcebergReadTest, ReadsByFieldIdAcrossRenamesAndNestedColumns) {
   ScanPlan plan;
-  plan.tasks = {FileScanTask{File("d1.parquet"), 0, 1, {}}, FileScanTask{File("d2.parquet"), 0, 1, {}}};
+  plan.tasks = {FileScanTask{File("d1.parquet"), 0, 1, {}},
+                FileScanTask{File("d2.parquet"), 0, 1, {}}};
   auto sql = IcebergScanSql(plan, ReadSchema(), *io_).value();
   std::vector<Row> rows;
-  ASSERT_TRUE(db_->Query("SELECT label, tags::VARCHAR FROM (" + sql + ") WHERE id IN (1, 11) "
-                         "ORDER BY id",
+  ASSERT_TRUE(db_->Query("SELECT label, tags::VARCHAR FROM (" + sql +
+                             ") WHERE id IN (1, 11) "
+                             "ORDER BY id",
                          {},
                          [&](const Row& r) {
                            rows.push_back(r);
@@ -113,8 +116,8 @@ TEST_F(IcebergReadTest, AppliesDeletesOnlyToTheTasksThatCarryThem) {
   plan.tasks = {FileScanTask{File("d1.parquet"), 0, 1, {pos, eq}},
                 FileScanTask{File("d2.parquet"), 0, 2, {pos}}};
   // d1 loses rows 0 and 3 (positions) and n5 (equality); d2 loses row 0 but keeps n12.
-  EXPECT_EQ(Ids(plan), (std::vector<std::string>{"1", "2", "4", "6", "7", "8", "9", "11", "12",
-                                                 "13", "14"}));
+  EXPECT_EQ(Ids(plan),
+            (std::vector<std::string>{"1", "2", "4", "6", "7", "8", "9", "11", "12", "13", "14"}));
 }
 
 TEST_F(IcebergReadTest, EmptyPlanHasTheColumnsAndNoRows) {
@@ -136,8 +139,7 @@ TEST_F(IcebergReadTest, RejectsFilesItCannotRead) {
   DataFile avro = File("x.avro");
   avro.file_format = "AVRO";
   plan.tasks = {FileScanTask{avro, 0, 1, {}}};
-  EXPECT_EQ(IcebergScanSql(plan, ReadSchema(), *io_).status().code(),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(IcebergScanSql(plan, ReadSchema(), *io_).status().code(), ErrorCode::kInvalidArgument);
   DataFile eq = File("eq.parquet", FileContent::kEqualityDeletes);
   eq.equality_ids = {99};
   plan.tasks = {FileScanTask{File("d1.parquet"), 0, 1, {eq}}};

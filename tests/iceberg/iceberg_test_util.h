@@ -110,10 +110,10 @@ class TableBuilder {
     s.manifest_list = "mem://t/metadata/snap-" + std::to_string(s.snapshot_id) + ".avro";
     s.summary["operation"] = "append";
     s.schema_id = 0;
-    EXPECT_TRUE(io_.Write(s.manifest_list, EncodeManifestList(manifests, s.snapshot_id,
-                                                              s.parent_snapshot_id,
-                                                              s.sequence_number))
-                    .ok());
+    EXPECT_TRUE(
+        io_.Write(s.manifest_list, EncodeManifestList(manifests, s.snapshot_id,
+                                                      s.parent_snapshot_id, s.sequence_number))
+            .ok());
     md_.last_sequence_number = s.sequence_number;
     md_.current_snapshot_id = s.snapshot_id;
     md_.snapshots.push_back(s);

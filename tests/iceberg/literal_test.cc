@@ -6,8 +6,15 @@
 
 #include <cmath>
 #include <limits>
+#include <ostream>
 
 namespace tarn::iceberg {
+
+// gtest prints literals as their type and text (internal linkage: one per test file).
+static void PrintTo(const Literal& v, std::ostream* os) {
+  *os << v.type.ToString() << " " << v.ToString();
+}
+
 namespace {
 
 using schema::TypeId;
@@ -41,19 +48,31 @@ constexpr int64_t kTs20171116T223108 = 1510871468000000;
 
 // One value of every primitive type, for round trips.
 std::vector<Literal> Samples() {
-  return {Literal::Boolean(true),     Literal::Boolean(false),
-          Literal::Int(34),           Literal::Int(std::numeric_limits<int32_t>::min()),
-          Literal::Long(-1),          Literal::Long(std::numeric_limits<int64_t>::max()),
-          Literal::Float(1.5f),       Literal::Float(-0.0f),
-          Literal::Double(0.1),       Literal::Double(-1e300),
-          Literal::Date(kDay20171116), Literal::Date(-719162),
+  return {Literal::Boolean(true),
+          Literal::Boolean(false),
+          Literal::Int(34),
+          Literal::Int(std::numeric_limits<int32_t>::min()),
+          Literal::Long(-1),
+          Literal::Long(std::numeric_limits<int64_t>::max()),
+          Literal::Float(1.5f),
+          Literal::Float(-0.0f),
+          Literal::Double(0.1),
+          Literal::Double(-1e300),
+          Literal::Date(kDay20171116),
+          Literal::Date(-719162),
           Literal::Time(kTime223108 + 123456),
-          Literal::Timestamp(kTs20171116T223108 + 1), Literal::Timestamp(-1),
+          Literal::Timestamp(kTs20171116T223108 + 1),
+          Literal::Timestamp(-1),
           Literal::TimestampTz(kTs20171116T223108),
-          Literal::String("iceberg"), Literal::String("h\xC3\xA9 \"q\"\n"), Literal::String(""),
-          Literal::Uuid(kUuidBytes),  Literal::Binary(Bytes({0, 1, 2, 0xff})),
-          Literal::Fixed("xyz"),      Dec("14.20", 4, 2),
-          Dec("-14.20", 9, 2),        Dec("0", 1, 0),
+          Literal::String("iceberg"),
+          Literal::String("h\xC3\xA9 \"q\"\n"),
+          Literal::String(""),
+          Literal::Uuid(kUuidBytes),
+          Literal::Binary(Bytes({0, 1, 2, 0xff})),
+          Literal::Fixed("xyz"),
+          Dec("14.20", 4, 2),
+          Dec("-14.20", 9, 2),
+          Dec("0", 1, 0),
           Dec("-99999999999999999999999999999999999999", 38, 0),
           Dec("1.2345678901234567890123456789012345678", 38, 37)};
 }
@@ -181,13 +200,20 @@ TEST(LiteralTest, BinaryWrongLengthIsCorruption) {
     PrimitiveType type;
     std::string bytes;
   } cases[] = {
-      {Type(TypeId::kInt), "abc"},          {Type(TypeId::kInt), "abcdefgh"},
-      {Type(TypeId::kLong), "abcdefg"},     {Type(TypeId::kFloat), "ab"},
-      {Type(TypeId::kDouble), "abcdef"},    {Type(TypeId::kDate), "abcdefgh"},
-      {Type(TypeId::kTime), "abcd"},        {Type(TypeId::kTimestamp), "abcd"},
-      {Type(TypeId::kTimestampTz), ""},     {Type(TypeId::kBoolean), ""},
-      {Type(TypeId::kBoolean), "ab"},       {Type(TypeId::kUuid), std::string(15, 'x')},
-      {Type(TypeId::kFixed, 0, 0, 4), "abc"}, {Type(TypeId::kDecimal, 9, 2), ""},
+      {Type(TypeId::kInt), "abc"},
+      {Type(TypeId::kInt), "abcdefgh"},
+      {Type(TypeId::kLong), "abcdefg"},
+      {Type(TypeId::kFloat), "ab"},
+      {Type(TypeId::kDouble), "abcdef"},
+      {Type(TypeId::kDate), "abcdefgh"},
+      {Type(TypeId::kTime), "abcd"},
+      {Type(TypeId::kTimestamp), "abcd"},
+      {Type(TypeId::kTimestampTz), ""},
+      {Type(TypeId::kBoolean), ""},
+      {Type(TypeId::kBoolean), "ab"},
+      {Type(TypeId::kUuid), std::string(15, 'x')},
+      {Type(TypeId::kFixed, 0, 0, 4), "abc"},
+      {Type(TypeId::kDecimal, 9, 2), ""},
       {Type(TypeId::kDecimal, 38, 0), "\x01" + std::string(16, '\0')},
   };
   for (const Case& c : cases) {
@@ -226,7 +252,8 @@ TEST(LiteralTest, JsonRoundTripsEveryType) {
 }
 
 TEST(LiteralTest, JsonAcceptsEquivalentForms) {
-  EXPECT_EQ(*FromJson(Type(TypeId::kBinary), "\"000102ff\""), Literal::Binary(Bytes({0, 1, 2, 255})));
+  EXPECT_EQ(*FromJson(Type(TypeId::kBinary), "\"000102ff\""),
+            Literal::Binary(Bytes({0, 1, 2, 255})));
   EXPECT_EQ(*FromJson(Type(TypeId::kUuid), "\"F79C3E09-677C-4BBD-A479-3F349CB785E7\""),
             Literal::Uuid(kUuidBytes));
   EXPECT_EQ(*FromJson(Type(TypeId::kTimestampTz), "\"2017-11-16T14:31:08-08:00\""),
@@ -247,16 +274,23 @@ TEST(LiteralTest, JsonRejectsWrongValues) {
     PrimitiveType type;
     const char* json;
   } cases[] = {
-      {Type(TypeId::kInt), "2147483648"},  {Type(TypeId::kInt), "1.5"},
-      {Type(TypeId::kInt), "\"1\""},       {Type(TypeId::kLong), "9223372036854775808"},
-      {Type(TypeId::kBoolean), "1"},       {Type(TypeId::kString), "1"},
-      {Type(TypeId::kDouble), "\"x\""},    {Type(TypeId::kDate), "\"2017-13-01\""},
-      {Type(TypeId::kDate), "17486"},      {Type(TypeId::kTime), "\"24:00:00\""},
+      {Type(TypeId::kInt), "2147483648"},
+      {Type(TypeId::kInt), "1.5"},
+      {Type(TypeId::kInt), "\"1\""},
+      {Type(TypeId::kLong), "9223372036854775808"},
+      {Type(TypeId::kBoolean), "1"},
+      {Type(TypeId::kString), "1"},
+      {Type(TypeId::kDouble), "\"x\""},
+      {Type(TypeId::kDate), "\"2017-13-01\""},
+      {Type(TypeId::kDate), "17486"},
+      {Type(TypeId::kTime), "\"24:00:00\""},
       {Type(TypeId::kTimestamp), "\"2017-11-16T22:31:08+00:00\""},
       {Type(TypeId::kTimestampTz), "\"2017-11-16T22:31:08\""},
-      {Type(TypeId::kDecimal, 4, 2), "\"14.201\""}, {Type(TypeId::kDecimal, 4, 2), "14.2"},
+      {Type(TypeId::kDecimal, 4, 2), "\"14.201\""},
+      {Type(TypeId::kDecimal, 4, 2), "14.2"},
       {Type(TypeId::kUuid), "\"f79c3e09677c4bbda4793f349cb785e7\""},
-      {Type(TypeId::kBinary), "\"abc\""},  {Type(TypeId::kFixed, 0, 0, 2), "\"000102\""},
+      {Type(TypeId::kBinary), "\"abc\""},
+      {Type(TypeId::kFixed, 0, 0, 2), "\"000102\""},
       {Type(TypeId::kInt), "{"},
   };
   for (const Case& c : cases) {
@@ -268,10 +302,15 @@ TEST(LiteralTest, JsonRejectsWrongValues) {
 TEST(LiteralTest, CompareFollowsSpecOrder) {
   const double kNan = std::numeric_limits<double>::quiet_NaN();
   const double kInf = std::numeric_limits<double>::infinity();
-  std::vector<Literal> ascending = {
-      Literal::Null(Type(TypeId::kDouble)), Literal::Double(-kNan), Literal::Double(-kInf),
-      Literal::Double(-1),  Literal::Double(-0.0), Literal::Double(0.0),
-      Literal::Double(1e-300), Literal::Double(kInf), Literal::Double(kNan)};
+  std::vector<Literal> ascending = {Literal::Null(Type(TypeId::kDouble)),
+                                    Literal::Double(-kNan),
+                                    Literal::Double(-kInf),
+                                    Literal::Double(-1),
+                                    Literal::Double(-0.0),
+                                    Literal::Double(0.0),
+                                    Literal::Double(1e-300),
+                                    Literal::Double(kInf),
+                                    Literal::Double(kNan)};
   for (size_t a = 0; a < ascending.size(); ++a) {
     for (size_t b = 0; b < ascending.size(); ++b) {
       int want = a < b ? -1 : a > b ? 1 : 0;

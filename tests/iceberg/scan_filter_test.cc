@@ -24,12 +24,11 @@ schema::Schema TestSchema() {
   auto tags = std::make_shared<schema::Type>();
   tags->id = TypeId::kList;
   tags->element = F(9, "element", false, Prim(TypeId::kString));
-  return schema::Schema::Make({F(1, "id", true, Prim(TypeId::kLong)),
-                               F(2, "n", false, Prim(TypeId::kInt)),
-                               F(3, "ts", false, Prim(TypeId::kTimestampTz)),
-                               F(4, "price", false, dec), F(5, "x", false, Prim(TypeId::kDouble)),
-                               F(6, "address", false, address), F(8, "tags", false, tags),
-                               F(10, "name", false, Prim(TypeId::kString))})
+  return schema::Schema::Make(
+             {F(1, "id", true, Prim(TypeId::kLong)), F(2, "n", false, Prim(TypeId::kInt)),
+              F(3, "ts", false, Prim(TypeId::kTimestampTz)), F(4, "price", false, dec),
+              F(5, "x", false, Prim(TypeId::kDouble)), F(6, "address", false, address),
+              F(8, "tags", false, tags), F(10, "name", false, Prim(TypeId::kString))})
       .value();
 }
 
@@ -38,13 +37,11 @@ Predicate P(std::string col, Op op, std::vector<Literal> values = {}) {
 }
 
 TEST(BindFilterTest, ResolvesNamesToIdsAndWidensLiterals) {
-  auto bound = BindFilter({P("id", Op::kEq, {Literal::Int(7)}),
-                           P("n", Op::kIn, {Literal::Long(1), Literal::Long(2)}),
-                           P("ts", Op::kGtEq, {Literal::Date(1)}),
-                           P("price", Op::kLt, {Literal::Int(12)}),
-                           P("x", Op::kGt, {Literal::Float(1.5f)}),
-                           P("address.zip", Op::kIsNull)},
-                          TestSchema());
+  auto bound = BindFilter(
+      {P("id", Op::kEq, {Literal::Int(7)}), P("n", Op::kIn, {Literal::Long(1), Literal::Long(2)}),
+       P("ts", Op::kGtEq, {Literal::Date(1)}), P("price", Op::kLt, {Literal::Int(12)}),
+       P("x", Op::kGt, {Literal::Float(1.5f)}), P("address.zip", Op::kIsNull)},
+      TestSchema());
   ASSERT_TRUE(bound.ok()) << bound.status().ToString();
   ASSERT_EQ(bound->size(), 6u);
   EXPECT_EQ((*bound)[0].pred.field_id, 1);

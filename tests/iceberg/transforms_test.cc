@@ -5,8 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <ostream>
 
 namespace tarn::iceberg {
+
+// gtest prints literals as their type and text (internal linkage: one per test file).
+static void PrintTo(const Literal& v, std::ostream* os) {
+  *os << v.type.ToString() << " " << v.ToString();
+}
+
 namespace {
 
 using schema::TypeId;
@@ -41,8 +48,8 @@ constexpr int64_t kTs20240115 = kDay20240115 * kMicrosPerDay;
 const std::string kUuid = "\xf7\x9c\x3e\x09\x67\x7c\x4b\xbd\xa4\x79\x3f\x34\x9c\xb7\x85\xe7";
 
 TEST(TransformTest, ParseAndToString) {
-  for (const char* text : {"identity", "bucket[16]", "truncate[4]", "year", "month", "day", "hour",
-                           "void"}) {
+  for (const char* text :
+       {"identity", "bucket[16]", "truncate[4]", "year", "month", "day", "hour", "void"}) {
     EXPECT_EQ(T(text).ToString(), text);
   }
   EXPECT_EQ(T("days"), T("day"));
@@ -121,10 +128,10 @@ TEST(TransformTest, ResultTypes) {
   struct Bad {
     const char* transform;
     TypeId source;
-  } bad[] = {{"bucket[4]", TypeId::kFloat}, {"bucket[4]", TypeId::kDouble},
-             {"bucket[4]", TypeId::kBoolean}, {"day", TypeId::kString},
-             {"hour", TypeId::kDate},        {"year", TypeId::kTime},
-             {"truncate[4]", TypeId::kUuid}, {"truncate[4]", TypeId::kFixed},
+  } bad[] = {{"bucket[4]", TypeId::kFloat},    {"bucket[4]", TypeId::kDouble},
+             {"bucket[4]", TypeId::kBoolean},  {"day", TypeId::kString},
+             {"hour", TypeId::kDate},          {"year", TypeId::kTime},
+             {"truncate[4]", TypeId::kUuid},   {"truncate[4]", TypeId::kFixed},
              {"truncate[4]", TypeId::kDouble}, {"identity", TypeId::kStruct}};
   for (const Bad& b : bad) {
     EXPECT_EQ(ResultType(T(b.transform), Type(b.source)).status().code(),
@@ -144,6 +151,10 @@ TEST(TransformTest, TruncateNumbers) {
   EXPECT_EQ(ApplyOk("truncate[10]", Literal::Long(19)), Literal::Long(10));
   EXPECT_EQ(ApplyOk("truncate[10]", Literal::Long(-1)), Literal::Long(-10));
   EXPECT_EQ(ApplyOk("truncate[1]", Literal::Long(-7)), Literal::Long(-7));
+  // At the ends of the range the arithmetic wraps as Java's int and long arithmetic does.
+  EXPECT_EQ(ApplyOk("truncate[10]", Literal::Int(INT32_MIN)), Literal::Int(INT32_MAX - 1));
+  EXPECT_EQ(ApplyOk("truncate[10]", Literal::Long(INT64_MIN)), Literal::Long(INT64_MAX - 1));
+  EXPECT_EQ(ApplyOk("truncate[10]", Literal::Long(INT64_MAX)), Literal::Long(INT64_MAX - 7));
   EXPECT_EQ(ApplyOk("truncate[50]", Dec("10.65", 9, 2)), Dec("10.50", 9, 2));
   EXPECT_EQ(ApplyOk("truncate[10]", Dec("-0.05", 9, 2)), Dec("-0.10", 9, 2));
   EXPECT_EQ(ApplyOk("truncate[10]", Dec("12.30", 9, 2)), Dec("12.30", 9, 2));
@@ -152,11 +163,15 @@ TEST(TransformTest, TruncateNumbers) {
 TEST(TransformTest, TruncateStringsByCodePointsAndBinaryByBytes) {
   EXPECT_EQ(ApplyOk("truncate[3]", Literal::String("iceberg")), Literal::String("ice"));
   EXPECT_EQ(ApplyOk("truncate[3]", Literal::String("ic")), Literal::String("ic"));
-  EXPECT_EQ(ApplyOk("truncate[2]", Literal::String("\xC3\xA9" "clair")),
-            Literal::String("\xC3\xA9" "c"));
+  EXPECT_EQ(ApplyOk("truncate[2]", Literal::String("\xC3\xA9"
+                                                   "clair")),
+            Literal::String("\xC3\xA9"
+                            "c"));
   EXPECT_EQ(ApplyOk("truncate[1]", Literal::String("\xF0\x9F\x98\x80!")),
             Literal::String("\xF0\x9F\x98\x80"));
-  EXPECT_EQ(ApplyOk("truncate[2]", Literal::Binary("\xC3\xA9" "c")), Literal::Binary("\xC3\xA9"));
+  EXPECT_EQ(ApplyOk("truncate[2]", Literal::Binary("\xC3\xA9"
+                                                   "c")),
+            Literal::Binary("\xC3\xA9"));
   EXPECT_EQ(ApplyOk("truncate[9]", Literal::Binary("ab")), Literal::Binary("ab"));
 }
 
@@ -180,6 +195,9 @@ TEST(TransformTest, TimeUnitsCountFromEpochAndFloorBeforeIt) {
   EXPECT_EQ(ApplyOk("year", Literal::Date(-365)), Literal::Int(-1));  // 1969-01-01
   EXPECT_EQ(ApplyOk("month", Literal::Date(-365)), Literal::Int(-12));
   EXPECT_EQ(ApplyOk("year", Literal::Date(-366)), Literal::Int(-2));  // 1968-12-31
+  EXPECT_EQ(ApplyOk("day", Literal::Timestamp(INT64_MIN)), Literal::Date(-106751992));
+  EXPECT_EQ(ApplyOk("year", Literal::Timestamp(INT64_MIN)), Literal::Int(-290308 - 1970));
+  EXPECT_EQ(ApplyOk("year", Literal::Date(INT32_MAX)), Literal::Int(5881580 - 1970));
 }
 
 TEST(TransformTest, NullAndVoid) {

@@ -2,6 +2,8 @@
 
 #include <duckdb.h>
 
+#include "tarn/engine/iceberg_functions.h"
+
 namespace tarn::engine {
 namespace {
 
@@ -103,6 +105,7 @@ Result<std::unique_ptr<DuckDb>> DuckDb::Open() {
     return Internal("starting DuckDB: " + msg);
   }
   if (duckdb_connect(h->db, &h->conn) != DuckDBSuccess) return Internal("connecting to DuckDB");
+  TARN_RETURN_IF_ERROR(RegisterIcebergFunctions(h->conn));
   return std::unique_ptr<DuckDb>(new DuckDb(std::move(h)));
 }
 

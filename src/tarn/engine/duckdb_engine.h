@@ -28,6 +28,7 @@ class QueryCursor {
 // One in-memory DuckDB database with one connection. Not thread-safe: one user at a time.
 class DuckDb {
  public:
+  // With tarn's SQL functions registered (tarn_iceberg_bucket..., see iceberg_functions.h).
   // Errors: kInternal if DuckDB cannot start.
   static Result<std::unique_ptr<DuckDb>> Open();
   ~DuckDb();

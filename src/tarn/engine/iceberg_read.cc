@@ -164,9 +164,9 @@ class SqlBuilder {
       values += (values.empty() ? "(" : ", (") + Quote(f->file_path) + ", " +
                 Quote(io_.LocalPath(f->file_path)) + ")";
     }
-    std::string map = SchemaMap(
-        {SchemaEntry(iceberg::kDeleteFilePathFieldId, "file_path", "VARCHAR", "NULL"),
-         SchemaEntry(iceberg::kDeletePosFieldId, "pos", "BIGINT", "NULL")});
+    std::string map =
+        SchemaMap({SchemaEntry(iceberg::kDeleteFilePathFieldId, "file_path", "VARCHAR", "NULL"),
+                   SchemaEntry(iceberg::kDeletePosFieldId, "pos", "BIGINT", "NULL")});
     return " ANTI JOIN (SELECT f.p AS p, x.pos AS r FROM read_parquet(" + FileList(files) +
            ", schema=" + map + ") AS x JOIN (VALUES " + values +
            ") AS f(loc, p) ON x.file_path = f.loc) AS pd"
@@ -206,8 +206,8 @@ class SqlBuilder {
       }
       std::string col = "_tarn_eq_" + std::to_string(id);
       entries.push_back(SchemaEntry(id, col, DuckDbType(*f->type), "NULL"));
-      on += (on.empty() ? "" : " AND ") + ("d." + Ident(f->name) + " IS NOT DISTINCT FROM " +
-                                           alias + "." + col);
+      on += (on.empty() ? "" : " AND ") +
+            ("d." + Ident(f->name) + " IS NOT DISTINCT FROM " + alias + "." + col);
     }
     return " ANTI JOIN read_parquet(" + FileList(files) + ", schema=" + SchemaMap(entries) +
            ") AS " + alias + " ON " + on;
@@ -228,39 +228,40 @@ class SqlBuilder {
 }  // namespace
 
 std::string DuckDbType(const schema::Type& type) {
+  static const std::map<TypeId, const char*> kPrimitives = {{TypeId::kBoolean, "BOOLEAN"},
+                                                            {TypeId::kInt, "INTEGER"},
+                                                            {TypeId::kLong, "BIGINT"},
+                                                            {TypeId::kFloat, "FLOAT"},
+                                                            {TypeId::kDouble, "DOUBLE"},
+                                                            {TypeId::kDate, "DATE"},
+                                                            {TypeId::kTime, "TIME"},
+                                                            {TypeId::kTimestamp, "TIMESTAMP"},
+                                                            {TypeId::kTimestampTz, "TIMESTAMPTZ"},
+                                                            {TypeId::kString, "VARCHAR"},
+                                                            {TypeId::kUuid, "UUID"},
+                                                            {TypeId::kBinary, "BLOB"},
+                                                            {TypeId::kFixed, "BLOB"}};
   switch (type.id) {
-    case TypeId::kBoolean: return "BOOLEAN";
-    case TypeId::kInt: return "INTEGER";
-    case TypeId::kLong: return "BIGINT";
-    case TypeId::kFloat: return "FLOAT";
-    case TypeId::kDouble: return "DOUBLE";
     case TypeId::kDecimal:
       return "DECIMAL(" + std::to_string(type.precision) + "," + std::to_string(type.scale) + ")";
-    case TypeId::kDate: return "DATE";
-    case TypeId::kTime: return "TIME";
-    case TypeId::kTimestamp: return "TIMESTAMP";
-    case TypeId::kTimestampTz: return "TIMESTAMPTZ";
-    case TypeId::kString: return "VARCHAR";
-    case TypeId::kUuid: return "UUID";
-    case TypeId::kBinary:
-    case TypeId::kFixed: return "BLOB";
-    case TypeId::kList: return DuckDbType(*type.element.type) + "[]";
+    case TypeId::kList:
+      return DuckDbType(*type.element.type) + "[]";
     case TypeId::kMap:
       return "MAP(" + DuckDbType(*type.key.type) + ", " + DuckDbType(*type.value.type) + ")";
     case TypeId::kStruct: {
       std::string out = "STRUCT(";
       for (size_t i = 0; i < type.fields.size(); ++i) {
-        out += (i ? ", " : "") + Ident(type.fields[i].name) + " " +
-               DuckDbType(*type.fields[i].type);
+        const schema::NestedField& f = type.fields[i];
+        out += (i ? ", " : "") + Ident(f.name) + " " + DuckDbType(*f.type);
       }
       return out + ")";
     }
+    default:
+      return kPrimitives.at(type.id);
   }
-  return "VARCHAR";
 }
 
-Result<std::string> IcebergScanSql(const iceberg::ScanPlan& plan,
-                                   const schema::Schema& read_schema,
+Result<std::string> IcebergScanSql(const iceberg::ScanPlan& plan, const schema::Schema& read_schema,
                                    const iceberg::FileIO& io) {
   SqlBuilder builder(read_schema, io);
   TARN_RETURN_IF_ERROR(builder.Init());

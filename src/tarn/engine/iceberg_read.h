@@ -36,8 +36,7 @@ std::string DuckDbType(const schema::Type& type);
 // Errors: kInvalidArgument (a read schema without columns, a data or delete file that is not
 // Parquet, an equality delete on a field that is not a top-level column of read_schema, an
 // initial default that is not valid Iceberg JSON for its type).
-Result<std::string> IcebergScanSql(const iceberg::ScanPlan& plan,
-                                   const schema::Schema& read_schema,
+Result<std::string> IcebergScanSql(const iceberg::ScanPlan& plan, const schema::Schema& read_schema,
                                    const iceberg::FileIO& io);
 
 }  // namespace tarn::engine

@@ -96,7 +96,10 @@ CivilDate DaysToCivil(int64_t days) {
 
 std::string FormatYear(int64_t year) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, year < 0 ? "-%04lld" : year > 9999 ? "+%lld" : "%04lld",
+  std::snprintf(buf, sizeof buf,
+                year < 0      ? "-%04lld"
+                : year > 9999 ? "+%lld"
+                              : "%04lld",
                 static_cast<long long>(year < 0 ? -year : year));
   return buf;
 }

@@ -40,8 +40,10 @@ Status FsyncDir(const fs::path& dir) {
 
 // "file:///a/b" and "file:/a/b" -> "/a/b"; anything else unchanged.
 std::string StripFileScheme(std::string_view location) {
-  if (location.rfind("file://", 0) == 0) location.remove_prefix(7);
-  else if (location.rfind("file:", 0) == 0) location.remove_prefix(5);
+  if (location.rfind("file://", 0) == 0)
+    location.remove_prefix(7);
+  else if (location.rfind("file:", 0) == 0)
+    location.remove_prefix(5);
   return std::string(location);
 }
 
@@ -129,9 +131,9 @@ class LocalFileIO final : public FileIO {
     fs::path target(LocalPath(location));
     TARN_RETURN_IF_ERROR(MakeParents(target));
     static std::atomic<uint64_t> counter{0};
-    fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".tmp-" +
-                                           std::to_string(::getpid()) + "-" +
-                                           std::to_string(counter.fetch_add(1)));
+    fs::path tmp = target.parent_path() /
+                   ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
+                    std::to_string(counter.fetch_add(1)));
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) return Errno("creating " + tmp.string());
     Status st = WriteFully(fd, data, tmp.string());

@@ -139,9 +139,7 @@ Result<Literal> Literal::Decimal(std::string_view text, int precision, int scale
   return DecimalFromUnscaled(unscaled, precision, scale);
 }
 
-__int128 DecimalUnscaled(const Literal& v) {
-  return v.is_null ? 0 : DecimalFromBytes(v.s);
-}
+__int128 DecimalUnscaled(const Literal& v) { return v.is_null ? 0 : DecimalFromBytes(v.s); }
 
 std::string Literal::ToString() const {
   if (is_null) return "null";

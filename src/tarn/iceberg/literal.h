@@ -78,7 +78,9 @@ __int128 DecimalUnscaled(const Literal& v);
 // floats, doubles; days / micros as int / long; UTF-8 bytes; raw bytes; big-endian uuid;
 // minimal big-endian two's complement decimals. Null serializes to "" (callers omit it).
 std::string ToBinary(const Literal& v);
-// Errors: kCorruption (wrong length for the type, e.g. a 3-byte int).
+// Also reads the 4-byte form of a promoted column (int -> long, float -> double) that older
+// files hold, and re-encodes padded decimals minimally. Errors: kCorruption (wrong length for
+// the type, e.g. a 3-byte int; a decimal beyond 128 bits), kInvalidArgument (a nested type).
 Result<Literal> FromBinary(const PrimitiveType& type, std::string_view bytes);
 
 // JSON single-value serialization (Appendix D; used in REST payloads and default values) as

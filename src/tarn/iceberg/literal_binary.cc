@@ -48,18 +48,25 @@ Status WrongLength(const PrimitiveType& type, std::string_view bytes, std::strin
 // narrower encoding of a promoted type (int -> long, float -> double) that old files hold.
 std::pair<size_t, size_t> AllowedLengths(const PrimitiveType& type) {
   switch (type.id) {
-    case TypeId::kBoolean: return {1, 1};
+    case TypeId::kBoolean:
+      return {1, 1};
     case TypeId::kInt:
     case TypeId::kFloat:
-    case TypeId::kDate: return {4, 4};
+    case TypeId::kDate:
+      return {4, 4};
     case TypeId::kLong:
-    case TypeId::kDouble: return {8, 4};
+    case TypeId::kDouble:
+      return {8, 4};
     case TypeId::kTime:
     case TypeId::kTimestamp:
-    case TypeId::kTimestampTz: return {8, 8};
-    case TypeId::kUuid: return {16, 16};
-    case TypeId::kFixed: return {size_t(type.length), size_t(type.length)};
-    default: return {0, 0};
+    case TypeId::kTimestampTz:
+      return {8, 8};
+    case TypeId::kUuid:
+      return {16, 16};
+    case TypeId::kFixed:
+      return {size_t(type.length), size_t(type.length)};
+    default:
+      return {0, 0};
   }
 }
 

@@ -1,5 +1,6 @@
 // Literal's JSON single-value serialization (Iceberg spec, Appendix D).
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -46,6 +47,17 @@ std::optional<double> JsonFloat(const nlohmann::json& j) {
   return std::nullopt;
 }
 
+// The bytes of a uuid ("f79c3e09-...") or of binary / fixed hex text; nullopt if malformed.
+std::optional<std::string> BytesFromText(const PrimitiveType& type, const std::string& text) {
+  if (type.id == TypeId::kUuid) return ParseUuid(text);
+  std::optional<std::string> bytes = ParseHex(text);
+  if (bytes && type.id == TypeId::kFixed && type.length > 0 &&
+      bytes->size() != static_cast<size_t>(type.length)) {
+    return std::nullopt;
+  }
+  return bytes;
+}
+
 // Decodes a JSON string of a text-encoded type into `out` (already typed and non-null).
 Status FromJsonText(const std::string& text, Literal* out) {
   const PrimitiveType& type = out->type;
@@ -72,19 +84,11 @@ Status FromJsonText(const std::string& text, Literal* out) {
     case TypeId::kString:
       out->s = text;
       return Status::OK();
-    case TypeId::kUuid: {
-      std::optional<std::string> bytes = ParseUuid(text);
-      if (!bytes) return NotA(type, Quoted(text));
-      out->s = std::move(*bytes);
-      return Status::OK();
-    }
+    case TypeId::kUuid:
     case TypeId::kBinary:
     case TypeId::kFixed: {
-      std::optional<std::string> bytes = ParseHex(text);
-      if (!bytes || (type.id == TypeId::kFixed && type.length > 0 &&
-                     bytes->size() != static_cast<size_t>(type.length))) {
-        return NotA(type, Quoted(text));
-      }
+      std::optional<std::string> bytes = BytesFromText(type, text);
+      if (!bytes) return NotA(type, Quoted(text));
       out->s = std::move(*bytes);
       return Status::OK();
     }

@@ -35,8 +35,8 @@ struct SpecFilter {
 // A missing lower bound with contains_null means the values are all null (as Java reads it);
 // NaN values are not covered by the bounds, so a float field that may hold NaN has no usable
 // upper bound (DuckDB orders NaN above every number).
-ValueSummary SummaryOf(const FieldSummary& fs, const PrimitiveType& type, std::optional<Literal>* lo,
-                       std::optional<Literal>* hi) {
+ValueSummary SummaryOf(const FieldSummary& fs, const PrimitiveType& type,
+                       std::optional<Literal>* lo, std::optional<Literal>* hi) {
   bool nan = IsFloating(type.id) && fs.contains_nan.value_or(true);
   if (fs.lower_bound) *lo = DecodeBound(type, *fs.lower_bound);
   if (fs.upper_bound && !nan) *hi = DecodeBound(type, *fs.upper_bound);
@@ -96,7 +96,10 @@ class Planner {
  public:
   Planner(const TableMetadata& metadata, const Snapshot& snapshot,
           std::vector<BoundPredicate> filter, FileIO& io, ScanPlan* plan)
-      : metadata_(metadata), snapshot_(snapshot), filter_(std::move(filter)), io_(io),
+      : metadata_(metadata),
+        snapshot_(snapshot),
+        filter_(std::move(filter)),
+        io_(io),
         plan_(plan) {}
 
   Status Run() {
@@ -121,11 +124,10 @@ class Planner {
       ++plan_->metrics.manifests_skipped;
       return Status::OK();
     }
-    auto bytes = io_.Read(m.manifest_path);
-    if (!bytes.ok()) return bytes.status().WithContext("manifest " + m.manifest_path);
-    auto entries = DecodeManifest(*bytes, m, *sf->spec, *sf->schema);
-    if (!entries.ok()) return entries.status().WithContext("manifest " + m.manifest_path);
-    for (ManifestEntry& e : *entries) {
+    // Both report the manifest's location in their errors.
+    TARN_ASSIGN_OR_RETURN(std::string bytes, io_.Read(m.manifest_path));
+    TARN_ASSIGN_OR_RETURN(auto entries, DecodeManifest(bytes, m, *sf->spec, *sf->schema));
+    for (ManifestEntry& e : entries) {
       if (e.status == EntryStatus::kDeleted) continue;
       if (m.content == FileContent::kData) {
         PlanDataFile(std::move(e), m, *sf);

@@ -25,6 +25,10 @@ struct FileScanTask {
   std::vector<DataFile> deletes;  // position and equality delete files to apply
 };
 
+// manifests_*: entries of the manifest list (data and delete manifests); skipped = pruned by
+// their partition summaries, never read. data_files_*: live data-file entries of the manifests
+// read; skipped = pruned by partition values or column metrics. delete_files: live delete files
+// left after partition pruning. planning_ms: PlanScan's wall time (steady clock).
 struct ScanMetrics {
   int manifests_total = 0, manifests_skipped = 0;
   int64_t data_files_considered = 0, data_files_skipped = 0;
@@ -40,7 +44,8 @@ struct ScanPlan {
 };
 
 // Plans a scan of `snapshot` (null = an empty table) with `filter` bound against the current
-// schema (the table's current schema, also for time travel: readers project by field id).
+// schema (the table's current schema, also for time travel: readers project by field id; the
+// literal conversions accepted are BindFilter's, scan_filter.h).
 // Errors: kInvalidArgument (a column not in the schema, a literal of the wrong type), kNotFound
 // / kIOError / kCorruption from reading manifests.
 Result<ScanPlan> PlanScan(const TableMetadata& metadata, const Snapshot* snapshot,

@@ -38,11 +38,15 @@ int UnitClass(TypeId id) {
   switch (id) {
     case TypeId::kInt:
     case TypeId::kLong:
-    case TypeId::kDate: return 1;
-    case TypeId::kTime: return 2;
+    case TypeId::kDate:
+      return 1;
+    case TypeId::kTime:
+      return 2;
     case TypeId::kTimestamp:
-    case TypeId::kTimestampTz: return 3;
-    default: return 0;
+    case TypeId::kTimestampTz:
+      return 3;
+    default:
+      return 0;
   }
 }
 
@@ -137,12 +141,12 @@ Result<Literal> ConvertLiteral(const Predicate& p, const Literal& v, const Primi
 
 Status CheckArity(const Predicate& p) {
   size_t n = p.values.size();
-  bool ok = p.op == Op::kIn                                   ? n >= 1
+  bool ok = p.op == Op::kIn                                 ? n >= 1
             : (p.op == Op::kIsNull || p.op == Op::kNotNull) ? n == 0
-                                                              : n == 1;
+                                                            : n == 1;
   if (ok) return Status::OK();
-  return InvalidArgument("filter " + p.ToString() + ": " + std::string(OpName(p.op)) +
-                         " takes " + std::to_string(n) + " values");
+  return InvalidArgument("filter " + p.ToString() + ": " + std::string(OpName(p.op)) + " takes " +
+                         std::to_string(n) + " values");
 }
 
 Result<BoundPredicate> BindPredicate(const Predicate& p, const schema::Schema& schema) {
@@ -170,8 +174,7 @@ Result<BoundPredicate> BindPredicate(const Predicate& p, const schema::Schema& s
 
 }  // namespace
 
-Result<std::vector<BoundPredicate>> BindFilter(const Filter& filter,
-                                               const schema::Schema& schema) {
+Result<std::vector<BoundPredicate>> BindFilter(const Filter& filter, const schema::Schema& schema) {
   std::vector<BoundPredicate> out;
   out.reserve(filter.size());
   for (const Predicate& p : filter) {
@@ -185,18 +188,25 @@ bool MightMatch(const Predicate& p, const ValueSummary& s) {
   if (p.op == Op::kIsNull) return s.may_have_nulls;
   if (!s.may_have_values) return false;  // every other operator needs a non-null value
   switch (p.op) {
-    case Op::kNotNull: return true;
-    case Op::kEq: return MayEqual(p.values[0], s);
+    case Op::kNotNull:
+      return true;
+    case Op::kEq:
+      return MayEqual(p.values[0], s);
     case Op::kIn:
       for (const Literal& v : p.values) {
         if (MayEqual(v, s)) return true;
       }
       return false;
-    case Op::kLt: return !RulesOut(s.lower, p.values[0], [](int c) { return c < 0; });
-    case Op::kLtEq: return !RulesOut(s.lower, p.values[0], [](int c) { return c <= 0; });
-    case Op::kGt: return !RulesOut(s.upper, p.values[0], [](int c) { return c > 0; });
-    case Op::kGtEq: return !RulesOut(s.upper, p.values[0], [](int c) { return c >= 0; });
-    default: return true;
+    case Op::kLt:
+      return !RulesOut(s.lower, p.values[0], [](int c) { return c < 0; });
+    case Op::kLtEq:
+      return !RulesOut(s.lower, p.values[0], [](int c) { return c <= 0; });
+    case Op::kGt:
+      return !RulesOut(s.upper, p.values[0], [](int c) { return c > 0; });
+    case Op::kGtEq:
+      return !RulesOut(s.upper, p.values[0], [](int c) { return c >= 0; });
+    default:
+      return true;
   }
 }
 
@@ -204,9 +214,12 @@ std::optional<Literal> DecodeBound(const PrimitiveType& type, std::string_view b
   auto v = FromBinary(type, bytes);
   if (v.ok()) return std::move(v).value();
   PrimitiveType older = type;
-  if (type.id == TypeId::kLong && bytes.size() == 4) older.id = TypeId::kInt;
-  else if (type.id == TypeId::kDouble && bytes.size() == 4) older.id = TypeId::kFloat;
-  else return std::nullopt;
+  if (type.id == TypeId::kLong && bytes.size() == 4)
+    older.id = TypeId::kInt;
+  else if (type.id == TypeId::kDouble && bytes.size() == 4)
+    older.id = TypeId::kFloat;
+  else
+    return std::nullopt;
   auto old = FromBinary(older, bytes);
   if (!old.ok()) return std::nullopt;
   return ConvertSimple(*old, type);

@@ -17,11 +17,10 @@ constexpr struct {
   const char* name;
   Transform::Kind kind;
 } kNames[] = {
-    {"identity", Transform::kIdentity}, {"void", Transform::kVoid},
-    {"year", Transform::kYear},         {"years", Transform::kYear},
-    {"month", Transform::kMonth},       {"months", Transform::kMonth},
-    {"day", Transform::kDay},           {"days", Transform::kDay},
-    {"hour", Transform::kHour},         {"hours", Transform::kHour},
+    {"identity", Transform::kIdentity}, {"void", Transform::kVoid},   {"year", Transform::kYear},
+    {"years", Transform::kYear},        {"month", Transform::kMonth}, {"months", Transform::kMonth},
+    {"day", Transform::kDay},           {"days", Transform::kDay},    {"hour", Transform::kHour},
+    {"hours", Transform::kHour},
 };
 
 // "bucket[16]" -> 16 when `text` is `prefix` + "[N]" with 1 <= N <= INT32_MAX, else 0.
@@ -125,14 +124,22 @@ bool Applies(Transform::Kind kind, TypeId id) {
 
 std::string Transform::ToString() const {
   switch (kind) {
-    case kBucket: return "bucket[" + std::to_string(param) + "]";
-    case kTruncate: return "truncate[" + std::to_string(param) + "]";
-    case kYear: return "year";
-    case kMonth: return "month";
-    case kDay: return "day";
-    case kHour: return "hour";
-    case kVoid: return "void";
-    default: return "identity";
+    case kBucket:
+      return "bucket[" + std::to_string(param) + "]";
+    case kTruncate:
+      return "truncate[" + std::to_string(param) + "]";
+    case kYear:
+      return "year";
+    case kMonth:
+      return "month";
+    case kDay:
+      return "day";
+    case kHour:
+      return "hour";
+    case kVoid:
+      return "void";
+    default:
+      return "identity";
   }
 }
 
@@ -192,8 +199,8 @@ int32_t BucketHash(const Literal& v) {
 
 Result<PrimitiveType> ResultType(const Transform& t, const PrimitiveType& source) {
   const bool needs_param = t.kind == Transform::kBucket || t.kind == Transform::kTruncate;
-  if ((needs_param && t.param <= 0) || source.id == TypeId::kStruct ||
-      source.id == TypeId::kList || source.id == TypeId::kMap || !Applies(t.kind, source.id)) {
+  if ((needs_param && t.param <= 0) || source.id == TypeId::kStruct || source.id == TypeId::kList ||
+      source.id == TypeId::kMap || !Applies(t.kind, source.id)) {
     return InvalidArgument("transform " + t.ToString() + " does not apply to type " +
                            source.ToString());
   }

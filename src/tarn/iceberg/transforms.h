@@ -54,7 +54,9 @@ std::string HumanString(const Transform& t, const Literal& partition_value);
 // the result keeps p.column/field_id for callers to rebind). nullopt = no constraint can be
 // derived (the partition must be read). E.g. day: ts >= 2024-01-15T10:00 -> day >= 2024-01-15;
 // ts < 2024-01-16T00:00 -> day <= 2024-01-15 (strict bounds made inclusive); bucket: = and IN
-// only; truncate of strings: = and prefixes.
+// only; truncate of strings: = and prefixes. For year/month/day/hour, bounds before 1970 are
+// widened by one unit to keep files from writers that rounded toward zero (as Java does).
+// Null tests pass through every transform but void; void projects nothing.
 std::optional<Predicate> ProjectInclusive(const Transform& t, const Predicate& p);
 
 }  // namespace tarn::iceberg

@@ -1,6 +1,7 @@
 // Data-driven API cases: every file in tests/server/cases/*.http is a list of requests and the
-// status and message each must get (see the header of malformed_requests.http). Each case runs
-// on a fresh server, on SQLite and on PostgreSQL.
+// status and message each must get (see the header of malformed_requests.http; requests to
+// /iceberg also name the Iceberg error type). Each case runs on a fresh server, on SQLite and on
+// PostgreSQL.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -87,10 +88,20 @@ TEST_P(ApiCasesTest, EveryCaseGetsItsStatusAndMessage) {
     auto reply = srv.Send(c.method, c.path, c.body, tokens[c.grants]);
     EXPECT_EQ(reply.status, c.expect_status) << reply.body;
     ASSERT_TRUE(reply.body.contains("error")) << reply.body;
+    if (c.path.rfind("/iceberg/", 0) == 0) {
+      // The Iceberg shape: {"error": {"message", "type", "code": <status>}}.
+      std::istringstream exp(c.expect_message);
+      std::string type;
+      exp >> type;
+      std::getline(exp >> std::ws, c.expect_message);
+      EXPECT_EQ(reply.body["error"]["type"], type) << reply.body;
+      EXPECT_EQ(reply.body["error"]["code"], c.expect_status) << reply.body;
+    } else {
+      EXPECT_TRUE(reply.body["error"]["code"].is_string());
+    }
     std::string message = reply.body["error"]["message"];
     EXPECT_NE(message.find(c.expect_message), std::string::npos)
         << "message '" << message << "' lacks '" << c.expect_message << "'";
-    EXPECT_TRUE(reply.body["error"]["code"].is_string());
   }
   // None of the rejected requests left anything behind.
   EXPECT_EQ(srv.Get("/sources").body["sources"].size(), 2u);

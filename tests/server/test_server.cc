@@ -62,6 +62,7 @@ HttpReply TestServer::Send(const std::string& method, const std::string& path,
   if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
   httplib::Result res =
       method == "GET"    ? client_->Get(path, headers)
+      : method == "HEAD" ? client_->Head(path, headers)
       : method == "POST" ? client_->Post(path, headers, body, "application/json")
       : method == "PUT"  ? client_->Put(path, headers, body, "application/json")
                          : client_->Delete(path, headers);
@@ -71,6 +72,7 @@ HttpReply TestServer::Send(const std::string& method, const std::string& path,
     return out;
   }
   out.status = res->status;
+  if (res->body.empty() && (method == "HEAD" || res->status == 204)) return out;  // body: null
   out.body = nlohmann::json::parse(res->body, nullptr, false);
   EXPECT_FALSE(out.body.is_discarded()) << method << " " << path << " answered non-JSON: " << res->body;
   return out;

@@ -33,7 +33,8 @@ class TestServer {
   // Issues a token with `grants` (e.g. "raw:write").
   std::string Token(const std::string& grants);
 
-  // Sends a request; `token` "" sends no Authorization header.
+  // Sends a request (GET, HEAD, POST, PUT, DELETE); `token` "" sends no Authorization header.
+  // A HEAD or 204 reply without a body has a null `body`.
   HttpReply Send(const std::string& method, const std::string& path, const std::string& body,
                  const std::string& token);
   HttpReply Get(const std::string& path) { return Send("GET", path, "", admin_token_); }

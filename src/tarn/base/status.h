@@ -24,6 +24,7 @@ enum class ErrorCode {
   kUnauthenticated,
   kPermissionDenied,
   kResourceExhausted,
+  kUnimplemented,       // an operation tarn does not offer (e.g. renaming an Iceberg table)
   kInternal,
 };
 
@@ -61,6 +62,7 @@ inline Status Unauthenticated(std::string m) { return {ErrorCode::kUnauthenticat
 inline Status PermissionDenied(std::string m) {
   return {ErrorCode::kPermissionDenied, std::move(m)};
 }
+inline Status Unimplemented(std::string m) { return {ErrorCode::kUnimplemented, std::move(m)}; }
 inline Status Internal(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
 
 // A value of type T, or the Status that explains why there is none.

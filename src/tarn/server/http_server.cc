@@ -12,8 +12,10 @@
 namespace tarn::server {
 namespace {
 
-// The one place where errors become HTTP statuses.
-int HttpStatusFor(ErrorCode code) {
+// The one place where errors become HTTP statuses: tarn's routes, and the Iceberg REST
+// catalog's (its spec has no 422 or 501; an unsupported operation is 406).
+int HttpStatusFor(ErrorCode code, ErrorStyle style) {
+  bool iceberg = style != ErrorStyle::kTarn;
   switch (code) {
     case ErrorCode::kOk: return 200;
     case ErrorCode::kInvalidArgument: return 400;
@@ -23,12 +25,34 @@ int HttpStatusFor(ErrorCode code) {
     case ErrorCode::kAlreadyExists:
     case ErrorCode::kConflict: return 409;
     case ErrorCode::kResourceExhausted: return 413;
-    case ErrorCode::kFailedPrecondition: return 422;
+    case ErrorCode::kFailedPrecondition: return iceberg ? 400 : 422;
+    case ErrorCode::kUnimplemented: return iceberg ? 406 : 501;
     case ErrorCode::kUnavailable: return 503;
     default: return 500;
   }
 }
 
+// The Iceberg REST catalog's error "type": the Java exception a client raises.
+const char* IcebergErrorType(ErrorCode code, ErrorStyle style) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kFailedPrecondition:
+    case ErrorCode::kResourceExhausted: return "BadRequestException";
+    case ErrorCode::kUnauthenticated: return "NotAuthorizedException";
+    case ErrorCode::kPermissionDenied: return "ForbiddenException";
+    case ErrorCode::kNotFound:
+      return style == ErrorStyle::kIcebergTable ? "NoSuchTableException"
+                                                : "NoSuchNamespaceException";
+    case ErrorCode::kAlreadyExists: return "AlreadyExistsException";
+    case ErrorCode::kConflict: return "CommitFailedException";
+    case ErrorCode::kCommitStateUnknown: return "CommitStateUnknownException";
+    case ErrorCode::kUnimplemented: return "UnsupportedOperationException";
+    case ErrorCode::kUnavailable: return "ServiceUnavailableException";
+    default: return "InternalServerError";
+  }
+}
+
+// For errors cpp-httplib raises itself (no route matched, body too large).
 const char* ErrorNameForHttp(int status) {
   switch (status) {
     case 400: return "invalid_argument";
@@ -44,17 +68,46 @@ const char* ErrorNameForHttp(int status) {
   }
 }
 
+const char* IcebergErrorTypeForHttp(int status) {
+  switch (status) {
+    case 400:
+    case 413: return "BadRequestException";
+    case 404: return "NotFoundException";
+    case 405: return "UnsupportedOperationException";
+    case 503: return "ServiceUnavailableException";
+    default: return "InternalServerError";
+  }
+}
+
+bool IsIcebergPath(const std::string& path) { return path.rfind("/iceberg/", 0) == 0; }
+
 void WriteJson(httplib::Response& res, int status, const Json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/json");
 }
 
-void WriteError(httplib::Response& res, const Status& st) {
-  int http = HttpStatusFor(st.code());
+void WriteError(httplib::Response& res, const Status& st, ErrorStyle style = ErrorStyle::kTarn) {
+  int http = HttpStatusFor(st.code(), style);
   if (http >= 500) LogError("request failed: " + st.ToString());
   if (http == 401) res.set_header("WWW-Authenticate", "Bearer realm=\"tarn\"");
+  if (style != ErrorStyle::kTarn) {
+    return WriteJson(res, http, {{"error", {{"message", st.message()},
+                                            {"type", IcebergErrorType(st.code(), style)},
+                                            {"code", http}}}});
+  }
   WriteJson(res, http,
             {{"error", {{"code", ErrorCodeName(st.code())}, {"message", st.message()}}}});
+}
+
+// An error cpp-httplib raised itself, in the shape of the path's API.
+void WriteHttpError(const httplib::Request& req, httplib::Response& res, const std::string& msg) {
+  if (IsIcebergPath(req.path)) {
+    return WriteJson(res, res.status, {{"error", {{"message", msg},
+                                                  {"type", IcebergErrorTypeForHttp(res.status)},
+                                                  {"code", res.status}}}});
+  }
+  WriteJson(res, res.status,
+            {{"error", {{"code", ErrorNameForHttp(res.status)}, {"message", msg}}}});
 }
 
 std::string BearerToken(const httplib::Request& req) {
@@ -90,15 +143,24 @@ struct HttpServer::Impl {
         if (!grants.ok()) {
           // A catalog outage is not the caller's fault: it stays 503, not 401.
           const Status& st = grants.status();
-          return WriteError(res, st.code() == ErrorCode::kUnauthenticated
-                                     ? Unauthenticated(st.message() +
-                                                       "; send Authorization: Bearer <token>")
-                                     : st);
+          return WriteError(res,
+                            st.code() == ErrorCode::kUnauthenticated
+                                ? Unauthenticated(st.message() +
+                                                  "; send Authorization: Bearer <token>")
+                                : st,
+                            route.error_style);
         }
         call.grants = std::move(grants).value();
       }
       auto reply = route.handler(call);
-      if (!reply.ok()) return WriteError(res, reply.status());
+      if (!reply.ok()) return WriteError(res, reply.status(), route.error_style);
+      // cpp-httplib answers HEAD with the GET handler (and drops the body); the Iceberg REST
+      // spec wants 204 for an existing namespace or table.
+      bool head = req.method == "HEAD" && route.error_style != ErrorStyle::kTarn;
+      if (reply->status == 204 || head) {
+        res.status = 204;
+        return;
+      }
       if (!reply->text.empty()) {
         res.status = reply->status;
         res.set_content(std::move(reply->text), "application/json");
@@ -129,15 +191,15 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(lake::Lake& lake,
   http.set_read_timeout(30);
   http.set_payload_max_length(options.max_body_bytes);
   http.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request&, httplib::Response& res) {
+      [](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    std::string msg = res.status == 404   ? "no such endpoint"
+    std::string msg = res.status == 404   ? "no such endpoint: " + req.method + " " + req.path
                       : res.status == 413 ? "request body too large"
                                           : "HTTP " + std::to_string(res.status);
-    WriteJson(res, res.status, {{"error", {{"code", ErrorNameForHttp(res.status)}, {"message", msg}}}});
+    WriteHttpError(req, res, msg);
     return httplib::Server::HandlerResponse::Handled;
   }));
-  http.set_exception_handler([](const httplib::Request&, httplib::Response& res,
+  http.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
                                 std::exception_ptr ep) {
     std::string what = "unknown exception";
     try {
@@ -146,7 +208,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(lake::Lake& lake,
       what = e.what();
     } catch (...) {
     }
-    WriteError(res, Internal(what));
+    WriteError(res, Internal(what),
+               IsIcebergPath(req.path) ? ErrorStyle::kIcebergTable : ErrorStyle::kTarn);
   });
   http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     // Method, path and status only: headers (tokens) and bodies are never logged.
@@ -162,6 +225,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(lake::Lake& lake,
   for (const Route& r : SchemaRoutes(lake)) impl->Install(r);
   for (const Route& r : AdminRoutes(lake)) impl->Install(r);
   for (const Route& r : IngestRoutes(lake, impl->jobs)) impl->Install(r);
+  for (const Route& r : IcebergRoutes(lake)) impl->Install(r);
 
   impl->port = options.port == 0 ? http.bind_to_any_port(options.host)
                                  : (http.bind_to_port(options.host, options.port) ? options.port : -1);

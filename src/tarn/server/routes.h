@@ -34,18 +34,25 @@ struct Call {
 };
 
 struct Reply {
-  int status = 200;
+  int status = 200;  // 204: sent without a body
   Json body;
   std::string text;  // when not empty: pre-rendered JSON sent as is, instead of `body`
 };
 
 using Handler = std::function<Result<Reply>(const Call&)>;
 
+// How a route's errors are written (http_server.cc): tarn's {"error": {"code", "message"}}, or
+// the Iceberg REST catalog's {"error": {"message", "type", "code"}}, whose type for a 404 names
+// what the route acts on (NoSuchNamespaceException or NoSuchTableException).
+enum class ErrorStyle { kTarn, kIcebergNamespace, kIcebergTable };
+
 struct Route {
-  std::string method;   // GET, POST, PUT, DELETE
+  std::string method;   // GET (also answers HEAD), POST, PUT, DELETE
   std::string pattern;  // regex with capture groups, e.g. "/datasets/([^/]+)"
   bool requires_auth = true;
   Handler handler;
+  // Iceberg styles also answer a successful HEAD with 204 and no body.
+  ErrorStyle error_style = ErrorStyle::kTarn;
 };
 
 // Denies with kPermissionDenied unless `grants` allow `access` to `zone`.
@@ -58,6 +65,8 @@ Result<catalog::Dataset> DatasetFor(catalog::CatalogService& cat, const Call& ca
 std::vector<Route> CatalogRoutes(lake::Lake& lake);
 std::vector<Route> SchemaRoutes(lake::Lake& lake);
 std::vector<Route> AdminRoutes(lake::Lake& lake);
+// The Iceberg REST catalog under /iceberg (routes_iceberg.cc, routes_iceberg_tables.cc).
+std::vector<Route> IcebergRoutes(lake::Lake& lake);
 class JobRunner;
 std::vector<Route> IngestRoutes(lake::Lake& lake, JobRunner& jobs);
 

@@ -222,7 +222,7 @@ Result<Reply> CreateByCommit(lake::Lake& lake, const Call& call, const CommitReq
 iceberg::MetadataChange CommitChange(const CommitRequest& req, const lake::LakeTables& tables,
                                      const std::string& zone) {
   return [req = &req, tables = &tables, zone](const TableMetadata& base,
-                                              std::vector<std::string>*) -> Result<TableMetadata> {
+                                              std::vector<iceberg::PendingFile>*) -> Result<TableMetadata> {
     TARN_RETURN_IF_ERROR(iceberg::CheckRequirements(&base, req->requirements));
     TARN_ASSIGN_OR_RETURN(TableMetadata next, iceberg::ApplyUpdates(base, req->updates, NowMs()));
     if (next.location != base.location) {

@@ -5,34 +5,12 @@
 #include <iostream>
 
 #include "tarn/base/time.h"
-#include "tarn/cli/cli.h"
+#include "tarn/cli/table_args.h"
 #include "tarn/iceberg/scan.h"
 #include "tarn/iceberg/table.h"
 
 namespace tarn::cli {
 namespace {
-
-struct TableArgs {
-  std::string table, zone = "curated", tag, as_of, older_than = "7d";
-  std::vector<std::string> where;
-  int64_t snapshot = 0;
-  int retain_last = 1;
-};
-
-// "curated.orders" -> ("curated", "orders").
-Result<std::pair<std::string, std::string>> SplitName(const std::string& ref) {
-  size_t dot = ref.find('.');
-  if (dot == std::string::npos) {
-    return InvalidArgument("table '" + ref + "' must be named ZONE.NAME, e.g. curated.orders");
-  }
-  return std::make_pair(ref.substr(0, dot), ref.substr(dot + 1));
-}
-
-Result<std::unique_ptr<iceberg::Table>> OpenTable(lake::Lake& lake, const std::string& ref) {
-  TARN_ASSIGN_OR_RETURN(auto name, SplitName(ref));
-  TARN_ASSIGN_OR_RETURN(auto* tables, lake.tables());
-  return tables->Load(name.first, name.second);
-}
 
 std::string Summary(const iceberg::Snapshot* s, const char* key) {
   if (s == nullptr) return "0";
@@ -53,35 +31,6 @@ Result<int64_t> ParseAge(const std::string& text) {
     return InvalidArgument("age '" + text + "' must be a number with d, h, m or s, e.g. 7d");
   }
   return n * ms;
-}
-
-// "event_ts >= 2024-01-15T00:00:00Z" against the table's current schema.
-Result<iceberg::Predicate> ParsePredicate(const schema::Schema& schema, const std::string& text) {
-  static const char* kOps[] = {"<=", ">=", "=", "<", ">"};
-  for (const char* op : kOps) {
-    size_t at = text.find(op);
-    if (at == std::string::npos) continue;
-    std::string column = text.substr(0, at), value = text.substr(at + std::strlen(op));
-    auto trim = [](std::string s) {
-      s.erase(0, s.find_first_not_of(' '));
-      s.erase(s.find_last_not_of(' ') + 1);
-      return s;
-    };
-    column = trim(column);
-    value = trim(value);
-    const schema::NestedField* field = schema.FindByName(column);
-    if (field == nullptr) return InvalidArgument("no column '" + column + "' in the table");
-    TARN_ASSIGN_OR_RETURN(auto type, iceberg::PrimitiveType::From(*field->type));
-    auto literal = iceberg::FromJson(type, value);
-    if (!literal.ok()) literal = iceberg::FromJson(type, "\"" + value + "\"");
-    if (!literal.ok()) return literal.status().WithContext("--where " + text);
-    std::string op_text = op;
-    iceberg::Op o = op_text == "=" ? iceberg::Op::kEq : op_text == "<" ? iceberg::Op::kLt
-                  : op_text == "<=" ? iceberg::Op::kLtEq : op_text == ">" ? iceberg::Op::kGt
-                  : iceberg::Op::kGtEq;
-    return iceberg::Predicate{column, field->id, o, {*literal}};
-  }
-  return InvalidArgument("--where '" + text + "' must be COLUMN OP VALUE with OP one of = < <= > >=");
 }
 
 Status List(lake::Lake& lake, const TableArgs& a) {
@@ -145,35 +94,11 @@ Status Snapshots(lake::Lake& lake, const TableArgs& a) {
   return Status::OK();
 }
 
-Result<const iceberg::Snapshot*> PickSnapshot(const iceberg::TableMetadata& m, const TableArgs& a) {
-  if (a.snapshot != 0) {
-    const iceberg::Snapshot* s = m.SnapshotById(a.snapshot);
-    if (s == nullptr) return NotFound("no snapshot " + std::to_string(a.snapshot));
-    return s;
-  }
-  if (!a.tag.empty()) {
-    auto it = m.refs.find(a.tag);
-    if (it == m.refs.end()) return NotFound("no tag or branch '" + a.tag + "'");
-    return m.SnapshotById(it->second.snapshot_id);
-  }
-  if (!a.as_of.empty()) {
-    TARN_ASSIGN_OR_RETURN(UnixMicros at, ParseIsoTimestamp(a.as_of));
-    const iceberg::Snapshot* s = m.SnapshotAsOf(at / 1000);
-    if (s == nullptr) return NotFound("the table had no snapshot at " + a.as_of);
-    return s;
-  }
-  return m.CurrentSnapshot();
-}
-
 // The files a scan would read, after pruning, with what planning considered and skipped.
 Status Files(lake::Lake& lake, const TableArgs& a) {
   TARN_ASSIGN_OR_RETURN(auto t, OpenTable(lake, a.table));
   const iceberg::TableMetadata& m = t->metadata();
-  iceberg::Filter filter;
-  for (const std::string& w : a.where) {
-    TARN_ASSIGN_OR_RETURN(auto p, ParsePredicate(*m.CurrentSchema(), w));
-    filter.push_back(std::move(p));
-  }
+  TARN_ASSIGN_OR_RETURN(auto filter, ParseFilter(*m.CurrentSchema(), a.where));
   TARN_ASSIGN_OR_RETURN(const iceberg::Snapshot* snap, PickSnapshot(m, a));
   TARN_ASSIGN_OR_RETURN(auto plan, iceberg::PlanScan(m, snap, filter, t->io()));
   std::vector<std::vector<std::string>> rows;
@@ -240,9 +165,7 @@ void AddTableCommands(CLI::App& app, GlobalOptions& o, int* rc) {
   auto* files = table->add_subcommand("files", "the files a scan reads after pruning");
   files->add_option("table", a->table, "ZONE.NAME")->required();
   files->add_option("--where", a->where, "COLUMN OP VALUE (repeatable; = < <= > >=)");
-  files->add_option("--snapshot", a->snapshot, "time travel to a snapshot id");
-  files->add_option("--tag", a->tag, "time travel to a tag or branch");
-  files->add_option("--as-of", a->as_of, "time travel to a time (ISO-8601)");
+  AddSnapshotOptions(files, *a);
   files->callback(WithLake(o, rc, [a](lake::Lake& l) { return Files(l, *a); }));
   auto* tag = table->add_subcommand("tag", "tag a snapshot (default: the current one)");
   tag->add_option("table", a->table, "ZONE.NAME")->required();
@@ -259,6 +182,7 @@ void AddTableCommands(CLI::App& app, GlobalOptions& o, int* rc) {
   orphans->add_option("--older-than", a->older_than, "only files older than this")
       ->default_val("3d");
   orphans->callback(WithLake(o, rc, [a](lake::Lake& l) { return RemoveOrphans(l, *a); }));
+  AddTableDataCommands(table, o, rc);
 }
 
 }  // namespace tarn::cli

@@ -47,21 +47,6 @@ void DeleteAll(FileIO& io, const std::vector<PendingFile>& files) {
   for (const PendingFile& f : files) (void)io.Delete(f.location);
 }
 
-std::string DefaultFieldName(const schema::Schema& schema, const PartitionField& f) {
-  std::string column = schema.PathOf(f.source_id);
-  switch (f.transform.kind) {
-    case Transform::kIdentity: return column;
-    case Transform::kBucket: return column + "_bucket_" + std::to_string(f.transform.param);
-    case Transform::kTruncate: return column + "_trunc_" + std::to_string(f.transform.param);
-    case Transform::kYear: return column + "_year";
-    case Transform::kMonth: return column + "_month";
-    case Transform::kDay: return column + "_day";
-    case Transform::kHour: return column + "_hour";
-    case Transform::kVoid: return column + "_null";
-  }
-  return column;
-}
-
 }  // namespace
 
 int64_t NewSnapshotId(const TableMetadata& metadata) {
@@ -175,7 +160,7 @@ Status Table::SetPartitionSpec(std::vector<PartitionField> fields) {
         }
       }
       if (f.field_id == 0) f.field_id = ++next.last_partition_id;
-      if (f.name.empty()) f.name = DefaultFieldName(*schema, f);
+      if (f.name.empty()) f.name = DefaultPartitionFieldName(*schema, f);
       spec.fields.push_back(std::move(f));
     }
     TARN_RETURN_IF_ERROR(PartitionType(spec, *schema).status());

@@ -63,8 +63,12 @@ Result<schema::Schema> WithFieldIds(const schema::Schema& schema) {
 
 Result<PartitionSpec> FreshSpec(const PartitionSpec& spec, const schema::Schema& schema) {
   PartitionSpec out{.spec_id = 0, .fields = spec.fields};
-  for (size_t i = 0; i < out.fields.size(); ++i)
+  for (size_t i = 0; i < out.fields.size(); ++i) {
     out.fields[i].field_id = 1000 + static_cast<int>(i);
+    if (out.fields[i].name.empty()) {
+      out.fields[i].name = DefaultPartitionFieldName(schema, out.fields[i]);
+    }
+  }
   TARN_RETURN_IF_ERROR(PartitionType(out, schema).status());
   return out;
 }

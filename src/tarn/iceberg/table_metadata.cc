@@ -59,4 +59,19 @@ Result<std::vector<std::pair<PartitionField, PrimitiveType>>> PartitionType(
   return out;
 }
 
+std::string DefaultPartitionFieldName(const schema::Schema& schema, const PartitionField& f) {
+  std::string column = schema.PathOf(f.source_id);
+  switch (f.transform.kind) {
+    case Transform::kIdentity: return column;
+    case Transform::kBucket: return column + "_bucket_" + std::to_string(f.transform.param);
+    case Transform::kTruncate: return column + "_trunc_" + std::to_string(f.transform.param);
+    case Transform::kYear: return column + "_year";
+    case Transform::kMonth: return column + "_month";
+    case Transform::kDay: return column + "_day";
+    case Transform::kHour: return column + "_hour";
+    case Transform::kVoid: return column + "_null";
+  }
+  return column;
+}
+
 }  // namespace tarn::iceberg

@@ -148,6 +148,10 @@ Result<Snapshot> SnapshotFromJson(const std::string& json);
 std::string SnapshotRefToJson(const SnapshotRef& ref);
 Result<SnapshotRef> SnapshotRefFromJson(const std::string& json);
 
+// The name a partition field gets when none is given: the column for identity, else
+// "<column>_<transform>" ("ts_day", "user_id_bucket_16", "name_trunc_4").
+std::string DefaultPartitionFieldName(const schema::Schema& schema, const PartitionField& field);
+
 // The struct type of a spec's partition tuple under `schema` (field ids = partition field ids,
 // types = ResultType of each transform, all optional). Errors: kInvalidArgument (a source id
 // not in the schema, a transform that does not apply).

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
-#include <nlohmann/json.hpp>
+#include <limits>
 #include <random>
 
 namespace tarn::iceberg::internal {
@@ -28,39 +28,6 @@ void PutBytes(std::string* out, std::string_view s) {
   PutLong(out, static_cast<int64_t>(s.size()));
   out->append(s);
 }
-
-// Reads Avro's zig-zag varints and length-prefixed bytes from a buffer.
-class Cursor {
- public:
-  Cursor(std::string_view bytes, size_t* pos) : bytes_(bytes), pos_(pos) {}
-
-  bool Long(int64_t* v) {
-    uint64_t z = 0;
-    for (int shift = 0; shift < 64 && *pos_ < bytes_.size(); shift += 7) {
-      auto b = static_cast<unsigned char>(bytes_[(*pos_)++]);
-      z |= static_cast<uint64_t>(b & 0x7F) << shift;
-      if ((b & 0x80) == 0) {
-        *v = static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1);
-        return true;
-      }
-    }
-    return false;
-  }
-  bool Take(size_t n, std::string_view* out) {
-    if (n > bytes_.size() - *pos_) return false;
-    *out = bytes_.substr(*pos_, n);
-    *pos_ += n;
-    return true;
-  }
-  bool Bytes(std::string_view* out) {
-    int64_t n = 0;
-    return Long(&n) && n >= 0 && Take(static_cast<size_t>(n), out);
-  }
-
- private:
-  std::string_view bytes_;
-  size_t* pos_;
-};
 
 std::string RandomSync() {
   std::random_device random;
@@ -88,51 +55,33 @@ std::string Deflate(std::string_view in) {
   return out;
 }
 
-Result<std::string> Inflate(std::string_view in) {
+// Inflates a raw deflate block into `*out`, reusing its storage (grown, never shrunk);
+// `*size` receives the inflated length.
+Status InflateInto(std::string_view in, std::string* out, size_t* size) {
   z_stream zs{};
   if (inflateInit2(&zs, -15) != Z_OK) return Internal("zlib: cannot start inflating");
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   zs.avail_in = static_cast<uInt>(in.size());
-  std::string out;
+  size_t guess = std::min(4 * in.size() + 1024, kMaxBlockBytes);
+  if (out->size() < guess) out->resize(guess);
   int rc = Z_OK;
   while (rc == Z_OK) {
-    size_t done = out.size();
-    if (done >= kMaxBlockBytes) break;
-    out.resize(std::max<size_t>(4 * in.size() + 1024, 2 * done));
-    zs.next_out = reinterpret_cast<Bytef*>(out.data() + done);
-    zs.avail_out = static_cast<uInt>(out.size() - done);
+    size_t done = zs.total_out;
+    if (done == out->size()) {
+      if (done >= kMaxBlockBytes) break;
+      out->resize(2 * done);
+    }
+    zs.next_out = reinterpret_cast<Bytef*>(out->data() + done);
+    zs.avail_out = static_cast<uInt>(out->size() - done);
     rc = inflate(&zs, Z_NO_FLUSH);
-    out.resize(zs.total_out);
     if (rc == Z_BUF_ERROR && zs.avail_in > 0) rc = Z_OK;  // output was full: grow
   }
+  *size = zs.total_out;
   inflateEnd(&zs);
-  if (rc != Z_STREAM_END)
+  if (rc != Z_STREAM_END) {
     return Corruption("deflate block does not inflate (corrupt, or over 1 GiB)");
-  return out;
-}
-
-// Records each named record's field positions by field id, walking the schema JSON.
-void CollectPositions(const nlohmann::json& type,
-                      std::map<std::string, std::map<int, size_t>>* out) {
-  if (type.is_array()) {
-    for (const auto& branch : type) CollectPositions(branch, out);
-    return;
   }
-  if (!type.is_object()) return;
-  std::string kind = type.value("type", "");
-  if (kind == "array") CollectPositions(type.value("items", nlohmann::json()), out);
-  if (kind == "map") CollectPositions(type.value("values", nlohmann::json()), out);
-  if (kind != "record" || !type.contains("fields") || !type["fields"].is_array()) return;
-  std::string name = type.value("name", "");
-  name = name.substr(name.rfind('.') + 1);  // avro-c names records without their namespace
-  const auto& fields = type["fields"];
-  for (size_t i = 0; i < fields.size(); ++i) {
-    const auto& field = fields[i];
-    if (!field.is_object()) continue;
-    auto id = field.find("field-id");
-    if (id != field.end() && id->is_number_integer()) (*out)[name][id->get<int>()] = i;
-    CollectPositions(field.value("type", nlohmann::json()), out);
-  }
+  return Status::OK();
 }
 
 }  // namespace
@@ -222,132 +171,76 @@ Result<std::unique_ptr<AvroContainerReader>> AvroContainerReader::Open(std::stri
   std::unique_ptr<AvroContainerReader> r(new AvroContainerReader());
   r->bytes_ = bytes;
   TARN_RETURN_IF_ERROR(r->ReadHeader());
-  const std::string& schema_json = r->metadata_["avro.schema"];
-  nlohmann::json schema = nlohmann::json::parse(schema_json, nullptr, false);
-  if (schema.is_discarded()) return Corruption("the embedded Avro schema is not JSON");
-  CollectPositions(schema, &r->positions_);
-  if (avro_schema_from_json_length(schema_json.data(), schema_json.size(), &r->schema_) != 0) {
-    return Corruption(std::string("the embedded Avro schema is invalid: ") + avro_strerror());
-  }
-  r->iface_ = avro_generic_class_from_schema(r->schema_);
-  if (r->iface_ == nullptr || avro_generic_value_new(r->iface_, &r->value_) != 0) {
-    return Internal(std::string("avro-c: cannot make a value: ") + avro_strerror());
-  }
-  r->has_value_ = true;
-  r->decoder_ = avro_reader_memory(r->block_.data(), 0);
-  if (r->decoder_ == nullptr) return Internal("avro-c: cannot make a memory reader");
+  TARN_ASSIGN_OR_RETURN(r->schema_, AvroSchema::Parse(*r->Find("avro.schema")));
   return r;
-}
-
-AvroContainerReader::~AvroContainerReader() {
-  if (has_value_) avro_value_decref(&value_);
-  if (iface_ != nullptr) avro_value_iface_decref(iface_);
-  if (schema_ != nullptr) avro_schema_decref(schema_);
-  if (decoder_ != nullptr) avro_reader_free(decoder_);
 }
 
 Status AvroContainerReader::ReadHeader() {
   if (bytes_.substr(0, kMagic.size()) != kMagic) {
     return Corruption("not an Avro container file (no Obj\\x01 magic)");
   }
-  pos_ = kMagic.size();
-  Cursor in(bytes_, &pos_);
-  int64_t count = 0;
-  while (true) {
-    if (!in.Long(&count)) return Corruption("truncated Avro header");
-    if (count == 0) break;
-    if (count < 0) {  // a negative count is followed by the block's byte size
-      int64_t ignored = 0;
-      if (!in.Long(&ignored)) return Corruption("truncated Avro header");
-      count = -count;
+  file_ = AvroDecoder(bytes_.substr(kMagic.size()));
+  // The metadata map's blocks; a negative count is followed by the block's byte size.
+  for (int64_t count = file_.Long(); count != 0 && file_.ok(); count = file_.Long()) {
+    if (count < 0) {
+      file_.Long();
+      count = count == std::numeric_limits<int64_t>::min() ? 0 : -count;
     }
-    for (int64_t i = 0; i < count; ++i) {
-      std::string_view key, value;
-      if (!in.Bytes(&key) || !in.Bytes(&value)) return Corruption("truncated Avro header");
-      metadata_[std::string(key)] = std::string(value);
+    for (int64_t i = 0; i < count && file_.ok(); ++i) {
+      std::string_view key = file_.Bytes();
+      metadata_.emplace_back(key, file_.Bytes());
     }
   }
-  std::string_view sync;
-  if (!in.Take(kSyncSize, &sync)) return Corruption("truncated Avro header");
-  sync_ = std::string(sync);
-  if (metadata_.count("avro.schema") == 0) return Corruption("Avro header has no avro.schema");
-  codec_ = Meta("avro.codec").value_or("null");
-  if (codec_ != "null" && codec_ != "deflate") {
-    return InvalidArgument("Avro codec '" + codec_ +
+  sync_ = file_.Take(kSyncSize);
+  if (!file_.ok()) return Corruption("truncated Avro header");
+  if (!Find("avro.schema")) return Corruption("Avro header has no avro.schema");
+  std::string_view codec = Find("avro.codec").value_or("null");
+  if (codec != "null" && codec != "deflate") {
+    return InvalidArgument("Avro codec '" + std::string(codec) +
                            "' is not supported (tarn reads null and deflate)");
   }
+  deflate_ = codec == "deflate";
   return Status::OK();
 }
 
-std::optional<std::string> AvroContainerReader::Meta(const std::string& key) const {
-  auto it = metadata_.find(key);
-  if (it == metadata_.end()) return std::nullopt;
-  return it->second;
+std::optional<std::string_view> AvroContainerReader::Find(std::string_view key) const {
+  for (auto it = metadata_.rbegin(); it != metadata_.rend(); ++it) {  // the last one counts
+    if (it->first == key) return it->second;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> AvroContainerReader::Meta(std::string_view key) const {
+  std::optional<std::string_view> value = Find(key);
+  if (!value) return std::nullopt;
+  return std::string(*value);
 }
 
 Status AvroContainerReader::LoadBlock() {
-  Cursor in(bytes_, &pos_);
-  int64_t count = 0;
-  std::string_view data, sync;
-  if (!in.Long(&count) || count < 0 || !in.Bytes(&data) || !in.Take(kSyncSize, &sync)) {
-    return Corruption("truncated Avro block at byte " + std::to_string(pos_));
-  }
+  size_t at = bytes_.size() - file_.remaining();
+  int64_t count = file_.Long();
+  std::string_view data = file_.Bytes();
+  std::string_view sync = file_.Take(kSyncSize);
+  if (!file_.ok() || count < 0)
+    return Corruption("truncated Avro block at byte " + std::to_string(at));
   if (sync != sync_) return Corruption("Avro block without the file's sync marker");
-  if (codec_ == "deflate") {
-    TARN_ASSIGN_OR_RETURN(block_, Inflate(data));
-  } else {
-    block_ = std::string(data);
+  if (deflate_) {
+    size_t size = 0;
+    TARN_RETURN_IF_ERROR(InflateInto(data, &inflated_, &size));
+    data = std::string_view(inflated_.data(), size);
   }
-  avro_reader_memory_set_source(decoder_, block_.data(), static_cast<int64_t>(block_.size()));
+  decoder_ = AvroDecoder(data);
   block_left_ = count;
   return Status::OK();
 }
 
-Result<const avro_value_t*> AvroContainerReader::Next() {
+Result<bool> AvroContainerReader::Next() {
   while (block_left_ == 0) {
-    if (pos_ >= bytes_.size()) return static_cast<const avro_value_t*>(nullptr);
+    if (file_.remaining() == 0) return false;
     TARN_RETURN_IF_ERROR(LoadBlock());
   }
-  avro_value_reset(&value_);
-  if (avro_value_read(decoder_, &value_) != 0) {
-    return Corruption(std::string("undecodable Avro record: ") + avro_strerror());
-  }
   --block_left_;
-  return static_cast<const avro_value_t*>(&value_);
-}
-
-const std::map<int, size_t>* AvroContainerReader::FieldIds(const avro_value_t& rec) const {
-  avro_value_t self = rec;
-  const char* name = avro_schema_name(avro_value_get_schema(&self));
-  auto record = positions_.find(name != nullptr ? name : "");
-  return record == positions_.end() ? nullptr : &record->second;
-}
-
-bool AvroContainerReader::Field(const avro_value_t& rec, int id, avro_value_t* out) const {
-  const std::map<int, size_t>* ids = FieldIds(rec);
-  if (ids == nullptr) return false;
-  auto field = ids->find(id);
-  if (field == ids->end()) return false;
-  avro_value_t self = rec;
-  if (avro_value_get_by_index(&self, field->second, out, nullptr) != 0) return false;
-  if (avro_value_get_type(out) == AVRO_UNION) {
-    avro_value_t branch{};
-    if (avro_value_get_current_branch(out, &branch) != 0) return false;
-    *out = branch;
-  }
-  return avro_value_get_type(out) != AVRO_NULL;
-}
-
-bool AvroContainerReader::FieldByName(const avro_value_t& rec, const char* name,
-                                      avro_value_t* out) {
-  avro_value_t self = rec;
-  if (avro_value_get_by_name(&self, name, out, nullptr) != 0) return false;
-  if (avro_value_get_type(out) == AVRO_UNION) {
-    avro_value_t branch{};
-    if (avro_value_get_current_branch(out, &branch) != 0) return false;
-    *out = branch;
-  }
-  return avro_value_get_type(out) != AVRO_NULL;
+  return true;
 }
 
 }  // namespace tarn::iceberg::internal

@@ -1,14 +1,15 @@
 // Avro object container files held in memory, as Iceberg manifests and manifest lists use
 // them (internal to the iceberg module). tarn writes the container framing itself: avro-c's
 // file writer re-renders the schema without Iceberg's id attributes and cannot add key-value
-// metadata. avro-c encodes and decodes the records. Readers find fields by Iceberg field id
-// (from the schema JSON embedded in the file), so files of other writers read too.
+// metadata. avro-c encodes the records; reading decodes them with avro_decoder.h against the
+// schema embedded in the file, so readers find fields by Iceberg field id and files of other
+// writers read too.
 #pragma once
 
 #include <avro.h>
 
+#include <algorithm>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,10 +18,9 @@
 #include <vector>
 
 #include "tarn/base/status.h"
+#include "tarn/iceberg/avro_decoder.h"
 
 namespace tarn::iceberg::internal {
-
-inline Status Corruption(std::string m) { return {ErrorCode::kCorruption, std::move(m)}; }
 
 // Fills an avro-c value of tarn's own schema. Fields are found by name; failures are sticky in
 // `*rc` (non-zero after any avro-c error), so a record is built without checks per call and
@@ -90,59 +90,47 @@ class AvroContainerWriter {
   int64_t block_count_ = 0;
 };
 
-// Reads one container file from memory (codecs null and deflate). Not thread-safe.
+// Reads one container file from memory (codecs null and deflate): the header, then the
+// records one at a time through decoder(), against the writer schema embedded in the file.
+// Not thread-safe.
 class AvroContainerReader {
  public:
   // Parses the header and the embedded schema. `bytes` must outlive the reader.
-  // Errors: kCorruption (not an Avro container, truncated header, a schema avro-c or JSON
-  // parsing rejects), kInvalidArgument (an unsupported codec such as snappy).
+  // Errors: kCorruption (not an Avro container, truncated header, a schema that is not valid
+  // Avro JSON), kInvalidArgument (an unsupported codec such as snappy).
   static Result<std::unique_ptr<AvroContainerReader>> Open(std::string_view bytes);
-  ~AvroContainerReader();
-  AvroContainerReader(const AvroContainerReader&) = delete;
-  AvroContainerReader& operator=(const AvroContainerReader&) = delete;
 
-  // Header key-value metadata (avro.schema, avro.codec and the writer's own keys).
-  const std::map<std::string, std::string>& metadata() const { return metadata_; }
-  std::optional<std::string> Meta(const std::string& key) const;
+  // A header key-value (avro.schema, avro.codec and the writer's own keys).
+  std::optional<std::string> Meta(std::string_view key) const;
+  // The writer schema's top-level type (the records' type).
+  const AvroNode* root() const { return schema_->root(); }
 
-  // The next record, or null after the last. Valid until the next call.
-  // Errors: kCorruption (truncated block, bad sync marker, undecodable data).
-  Result<const avro_value_t*> Next();
-
-  // The field of record `rec` with Iceberg field id `id`, a union resolved to its branch.
-  // False when the record's schema has no such field or the value is null.
-  bool Field(const avro_value_t& rec, int id, avro_value_t* out) const;
-  // The field ids of record `rec`'s schema (id -> position); null when it has none.
-  const std::map<int, size_t>* FieldIds(const avro_value_t& rec) const;
-  // Likewise by field name (for fields written without ids).
-  static bool FieldByName(const avro_value_t& rec, const char* name, avro_value_t* out);
+  // Moves to the next record: true when decoder() is at its start (decode the record whole
+  // before calling again), false after the last record.
+  // Errors: kCorruption (truncated block, bad sync marker, a block that does not inflate).
+  Result<bool> Next();
+  AvroDecoder& decoder() { return decoder_; }
+  // At most how many records follow in the current block (its count, capped by its bytes
+  // left: a record takes at least one byte unless it is empty); for reserving.
+  size_t RecordsLeftHint() const {
+    return std::min(static_cast<size_t>(block_left_), decoder_.remaining());
+  }
 
  private:
   AvroContainerReader() = default;
+  std::optional<std::string_view> Find(std::string_view key) const;
   Status ReadHeader();
   Status LoadBlock();
 
   std::string_view bytes_;
-  size_t pos_ = 0;
-  std::map<std::string, std::string> metadata_;
-  std::string codec_;
-  std::string sync_;
-  // Record name (without namespace) -> field id -> position of the field in the record.
-  std::map<std::string, std::map<int, size_t>> positions_;
-  avro_schema_t schema_ = nullptr;
-  avro_value_iface_t* iface_ = nullptr;
-  avro_value_t value_{};
-  bool has_value_ = false;
-  avro_reader_t decoder_ = nullptr;
-  std::string block_;
+  AvroDecoder file_;  // over bytes_, at the next block
+  std::vector<std::pair<std::string_view, std::string_view>> metadata_;
+  bool deflate_ = false;
+  std::string_view sync_;
+  std::shared_ptr<const AvroSchema> schema_;
+  std::string inflated_;  // reused for every block
+  AvroDecoder decoder_;   // over the current block
   int64_t block_left_ = 0;
 };
-
-// Typed reads of decoded values. Ints widen to longs, floats to doubles; bytes, fixed and
-// string all read as bytes. False when the value has another type.
-bool ReadBool(avro_value_t v, bool* out);
-bool ReadLong(avro_value_t v, int64_t* out);
-bool ReadDouble(avro_value_t v, double* out);
-bool ReadBytes(avro_value_t v, std::string* out);
 
 }  // namespace tarn::iceberg::internal

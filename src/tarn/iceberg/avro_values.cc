@@ -1,10 +1,8 @@
-// AvroSetter and the typed reads of avro_container.h: thin wrappers over avro-c's value API.
+// AvroSetter of avro_container.h: thin wrappers over avro-c's value API.
 
 #include "tarn/iceberg/avro_container.h"
 
 namespace tarn::iceberg::internal {
-
-// --- AvroSetter ---
 
 AvroSetter AvroSetter::Field(const char* name) const {
   avro_value_t child{};
@@ -60,70 +58,6 @@ void AvroSetter::Bytes(std::string_view v) const {
 void AvroSetter::Fixed(std::string_view v) const {
   avro_value_t self = v_;
   Check(avro_value_set_fixed(&self, const_cast<char*>(v.data()), v.size()));
-}
-
-// --- typed reads ---
-
-bool ReadBool(avro_value_t v, bool* out) {
-  int b = 0;
-  if (avro_value_get_type(&v) != AVRO_BOOLEAN || avro_value_get_boolean(&v, &b) != 0) {
-    return false;
-  }
-  *out = b != 0;
-  return true;
-}
-
-bool ReadLong(avro_value_t v, int64_t* out) {
-  switch (avro_value_get_type(&v)) {
-    case AVRO_INT32: {
-      int32_t i = 0;
-      if (avro_value_get_int(&v, &i) != 0) return false;
-      *out = i;
-      return true;
-    }
-    case AVRO_INT64:
-      return avro_value_get_long(&v, out) == 0;
-    default:
-      return false;
-  }
-}
-
-bool ReadDouble(avro_value_t v, double* out) {
-  switch (avro_value_get_type(&v)) {
-    case AVRO_FLOAT: {
-      float f = 0;
-      if (avro_value_get_float(&v, &f) != 0) return false;
-      *out = f;
-      return true;
-    }
-    case AVRO_DOUBLE:
-      return avro_value_get_double(&v, out) == 0;
-    default:
-      return false;
-  }
-}
-
-bool ReadBytes(avro_value_t v, std::string* out) {
-  const void* p = nullptr;
-  size_t size = 0;
-  switch (avro_value_get_type(&v)) {
-    case AVRO_STRING: {
-      const char* s = nullptr;
-      if (avro_value_get_string(&v, &s, &size) != 0) return false;
-      out->assign(s != nullptr ? s : "", size > 0 ? size - 1 : 0);  // size counts the NUL
-      return true;
-    }
-    case AVRO_BYTES:
-      if (avro_value_get_bytes(&v, &p, &size) != 0) return false;
-      break;
-    case AVRO_FIXED:
-      if (avro_value_get_fixed(&v, &p, &size) != 0) return false;
-      break;
-    default:
-      return false;
-  }
-  out->assign(static_cast<const char*>(p), size);
-  return true;
 }
 
 }  // namespace tarn::iceberg::internal

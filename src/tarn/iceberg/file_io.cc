@@ -217,6 +217,11 @@ class LocalFileIO final : public FileIO {
 
 }  // namespace
 
+uint64_t FileIO::NextInstanceId() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 Status FileIO::WriteAll(const std::vector<PendingFile>& files) {
   for (size_t i = 0; i < files.size(); ++i) {
     Status st = Write(files[i].location, files[i].data);

@@ -3,6 +3,7 @@
 // relative to a base directory). Implementations are thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,6 +39,15 @@ class FileIO {
   virtual Result<std::vector<std::string>> List(const std::string& prefix) = 0;
   // A path DuckDB can open for `location` (a local file path here; an s3:// URL for S3).
   virtual std::string LocalPath(const std::string& location) const = 0;
+
+  // Unique among the FileIOs of the process (never reused), so caches of what was read
+  // (manifest_cache.h) keep files reached through different FileIOs apart even when their
+  // locations are spelled alike.
+  uint64_t instance_id() const { return instance_id_; }
+
+ private:
+  static uint64_t NextInstanceId();
+  uint64_t instance_id_ = NextInstanceId();
 };
 
 // Local files. Locations that start with `from_prefix` are read from `to_dir` instead (to read

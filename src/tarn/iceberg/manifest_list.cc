@@ -11,8 +11,12 @@ namespace tarn::iceberg {
 namespace {
 
 using internal::AvroContainerReader;
+using internal::AvroDecoder;
+using internal::AvroNode;
 using internal::AvroSetter;
+using internal::AvroType;
 using internal::Corruption;
+using internal::RecordPlan;
 
 void SetOptionalBytes(const AvroSetter& field, const std::optional<std::string>& v) {
   AvroSetter branch = field.Optional(v.has_value());
@@ -60,98 +64,189 @@ void CheckOk(const Status& st) {
   std::abort();
 }
 
-// Field reads by id for one list; absent, null and mistyped fields read as nullopt.
-class ListReader {
- public:
-  explicit ListReader(const AvroContainerReader& r) : r_(r) {}
-
-  Result<ManifestFile> Entry(const avro_value_t& rec) const;
-
- private:
-  std::optional<int64_t> Long(const avro_value_t& rec, int id) const {
-    avro_value_t v;
-    int64_t x = 0;
-    if (!r_.Field(rec, id, &v) || !internal::ReadLong(v, &x)) return std::nullopt;
-    return x;
-  }
-  std::optional<std::string> Bytes(const avro_value_t& rec, int id) const {
-    avro_value_t v;
-    std::string s;
-    if (!r_.Field(rec, id, &v) || !internal::ReadBytes(v, &s)) return std::nullopt;
-    return s;
-  }
-  std::optional<bool> Bool(const avro_value_t& rec, int id) const {
-    avro_value_t v;
-    bool b = false;
-    if (!r_.Field(rec, id, &v) || !internal::ReadBool(v, &b)) return std::nullopt;
-    return b;
-  }
-  std::vector<FieldSummary> Summaries(const avro_value_t& rec) const;
-
-  const AvroContainerReader& r_;
+// What a field of manifest_file or of a partition summary (r508) fills.
+enum Slot : uint8_t {
+  kSkipSlot = 0,
+  kPathSlot,
+  kLengthSlot,
+  kSpecIdSlot,
+  kSnapshotIdSlot,
+  kContentSlot,
+  kSequenceNumberSlot,
+  kMinSequenceNumberSlot,
+  kAddedFilesSlot,
+  kExistingFilesSlot,
+  kDeletedFilesSlot,
+  kAddedRowsSlot,
+  kExistingRowsSlot,
+  kDeletedRowsSlot,
+  kPartitionsSlot,
+  kKeyMetadataSlot,
+  kContainsNullSlot,
+  kContainsNanSlot,
+  kLowerBoundSlot,
+  kUpperBoundSlot,
 };
 
-std::vector<FieldSummary> ListReader::Summaries(const avro_value_t& rec) const {
-  std::vector<FieldSummary> out;
-  avro_value_t array;
-  size_t n = 0;
-  if (!r_.Field(rec, internal::kPartitionsId, &array) || avro_value_get_size(&array, &n) != 0) {
-    return out;
-  }
-  for (size_t i = 0; i < n; ++i) {
-    avro_value_t e;
-    if (avro_value_get_by_index(&array, i, &e, nullptr) != 0) continue;
-    FieldSummary s;
-    s.contains_null = Bool(e, internal::kContainsNullId).value_or(false);
-    s.contains_nan = Bool(e, internal::kContainsNanId);
-    s.lower_bound = Bytes(e, internal::kLowerBoundId);
-    s.upper_bound = Bytes(e, internal::kUpperBoundId);
-    out.push_back(std::move(s));
-  }
-  return out;
+std::optional<std::string> OptionalBytes(const internal::AvroScalar& v) {
+  std::optional<std::string_view> b = internal::AsBytes(v);
+  if (!b) return std::nullopt;
+  return std::string(*b);
 }
 
-Result<ManifestFile> ListReader::Entry(const avro_value_t& rec) const {
-  ManifestFile m;
-  std::optional<std::string> path = Bytes(rec, internal::kManifestPathId);
-  std::optional<int64_t> length = Long(rec, internal::kManifestLengthId);
-  std::optional<int64_t> spec_id = Long(rec, internal::kSpecId);
-  std::optional<int64_t> snapshot_id = Long(rec, internal::kAddedSnapshotId);
+// Decodes manifest_file records of one writer schema; absent, null and mistyped fields read
+// as absent.
+class ListDecoder {
+ public:
+  explicit ListDecoder(const AvroNode* root);
+
+  // Errors: kCorruption (undecodable data, a missing required field, a bad content).
+  Status Decode(AvroDecoder& d, ManifestFile* m) const;
+
+ private:
+  void Field(AvroDecoder& d, uint8_t slot, const AvroNode* type, ManifestFile* m) const;
+  void Summaries(AvroDecoder& d, const AvroNode* type, std::vector<FieldSummary>* out) const;
+
+  const AvroNode* root_;
+  RecordPlan list_, summary_;
+  const AvroNode* summaries_ = nullptr;  // the partitions field's array type
+};
+
+ListDecoder::ListDecoder(const AvroNode* root) : root_(root) {
+  list_ = internal::PlanRecord(root, {{internal::kManifestPathId, kPathSlot},
+                                      {internal::kManifestLengthId, kLengthSlot},
+                                      {internal::kSpecId, kSpecIdSlot},
+                                      {internal::kAddedSnapshotId, kSnapshotIdSlot},
+                                      {internal::kManifestContentId, kContentSlot},
+                                      {internal::kListSequenceNumberId, kSequenceNumberSlot},
+                                      {internal::kMinSequenceNumberId, kMinSequenceNumberSlot},
+                                      {internal::kAddedFilesId, kAddedFilesSlot},
+                                      {internal::kExistingFilesId, kExistingFilesSlot},
+                                      {internal::kDeletedFilesId, kDeletedFilesSlot},
+                                      {internal::kAddedRowsId, kAddedRowsSlot},
+                                      {internal::kExistingRowsId, kExistingRowsSlot},
+                                      {internal::kDeletedRowsId, kDeletedRowsSlot},
+                                      {internal::kPartitionsId, kPartitionsSlot},
+                                      {internal::kListKeyMetadataId, kKeyMetadataSlot}});
+  int pos = internal::FieldWithId(list_.record, internal::kPartitionsId);
+  if (pos < 0) return;
+  summaries_ = internal::ContainerOf(list_.record->fields[static_cast<size_t>(pos)].type);
+  if (summaries_ == nullptr) return;
+  const AvroNode* item = summaries_->items;
+  summary_ = internal::PlanRecord(item->type == AvroType::kRecord ? item : nullptr,
+                                  {{internal::kContainsNullId, kContainsNullSlot},
+                                   {internal::kContainsNanId, kContainsNanSlot},
+                                   {internal::kLowerBoundId, kLowerBoundSlot},
+                                   {internal::kUpperBoundId, kUpperBoundSlot}});
+}
+
+Status ListDecoder::Decode(AvroDecoder& d, ManifestFile* m) const {
+  std::optional<int64_t> length, spec_id, snapshot_id, content;  // checked once read
+  bool path = false;
+  auto field = [&](uint8_t slot, const AvroNode* type) {
+    std::optional<int64_t>* checked = slot == kLengthSlot       ? &length
+                                      : slot == kSpecIdSlot     ? &spec_id
+                                      : slot == kSnapshotIdSlot ? &snapshot_id
+                                      : slot == kContentSlot    ? &content
+                                                                : nullptr;
+    if (checked != nullptr) {
+      *checked = internal::AsLong(d.Scalar(type));
+    } else if (slot == kPathSlot) {
+      std::string_view v;
+      path = d.ReadBytes(type, &v);
+      if (path) m->manifest_path.assign(v.data(), v.size());
+    } else {
+      Field(d, slot, type, m);
+    }
+  };
+  if (list_.record == nullptr) {
+    d.Skip(root_);
+  } else {
+    internal::DecodeFields(d, list_, field);
+  }
+  if (!d.ok()) return Corruption("undecodable Avro record (truncated or corrupt data)");
   if (!path || !length || !spec_id || !snapshot_id) {
     return Corruption(
         "missing one of the required fields manifest_path (500), "
         "manifest_length (501), partition_spec_id (502), added_snapshot_id (503)");
   }
-  m.manifest_path = std::move(*path);
-  m.manifest_length = *length;
-  m.partition_spec_id = static_cast<int>(*spec_id);
-  m.added_snapshot_id = *snapshot_id;
-  int64_t content = Long(rec, internal::kManifestContentId).value_or(0);
-  if (content != 0 && content != 1) return Corruption("bad content " + std::to_string(content));
-  m.content = static_cast<FileContent>(content);
-  m.sequence_number = Long(rec, internal::kListSequenceNumberId).value_or(0);
-  m.min_sequence_number = Long(rec, internal::kMinSequenceNumberId).value_or(0);
-  m.added_files_count = static_cast<int>(Long(rec, internal::kAddedFilesId).value_or(0));
-  m.existing_files_count = static_cast<int>(Long(rec, internal::kExistingFilesId).value_or(0));
-  m.deleted_files_count = static_cast<int>(Long(rec, internal::kDeletedFilesId).value_or(0));
-  m.added_rows_count = Long(rec, internal::kAddedRowsId).value_or(0);
-  m.existing_rows_count = Long(rec, internal::kExistingRowsId).value_or(0);
-  m.deleted_rows_count = Long(rec, internal::kDeletedRowsId).value_or(0);
-  m.partitions = Summaries(rec);
-  m.key_metadata = Bytes(rec, internal::kListKeyMetadataId);
-  return m;
+  m->manifest_length = *length;
+  m->partition_spec_id = static_cast<int>(*spec_id);
+  m->added_snapshot_id = *snapshot_id;
+  int64_t c = content.value_or(0);
+  if (c != 0 && c != 1) return Corruption("bad content " + std::to_string(c));
+  m->content = static_cast<FileContent>(c);
+  return Status::OK();
+}
+
+// The fields that need no checks: counts and sequence numbers (0 when absent), summaries,
+// key metadata.
+void ListDecoder::Field(AvroDecoder& d, uint8_t slot, const AvroNode* type, ManifestFile* m) const {
+  if (slot == kPartitionsSlot) return Summaries(d, type, &m->partitions);
+  internal::AvroScalar v = d.Scalar(type);
+  if (slot == kKeyMetadataSlot) {
+    m->key_metadata = OptionalBytes(v);
+    return;
+  }
+  int64_t x = internal::AsLong(v).value_or(0);
+  switch (slot) {
+    case kSequenceNumberSlot:
+      m->sequence_number = x;
+      break;
+    case kMinSequenceNumberSlot:
+      m->min_sequence_number = x;
+      break;
+    case kAddedFilesSlot:
+      m->added_files_count = static_cast<int>(x);
+      break;
+    case kExistingFilesSlot:
+      m->existing_files_count = static_cast<int>(x);
+      break;
+    case kDeletedFilesSlot:
+      m->deleted_files_count = static_cast<int>(x);
+      break;
+    case kAddedRowsSlot:
+      m->added_rows_count = x;
+      break;
+    case kExistingRowsSlot:
+      m->existing_rows_count = x;
+      break;
+    case kDeletedRowsSlot:
+      m->deleted_rows_count = x;
+      break;
+    default:
+      break;
+  }
+}
+
+// One summary per array item; items that are not the planned record read as defaults.
+void ListDecoder::Summaries(AvroDecoder& d, const AvroNode* type,
+                            std::vector<FieldSummary>* out) const {
+  const AvroNode* v = d.Resolve(type);
+  if (v != summaries_) return d.Skip(v);
+  internal::ForEachItem(d, v, [&] {
+    FieldSummary& s = out->emplace_back();
+    if (summary_.record == nullptr) return d.Skip(v->items);
+    internal::DecodeFields(d, summary_, [&](uint8_t slot, const AvroNode* field) {
+      internal::AvroScalar x = d.Scalar(field);
+      if (slot == kContainsNullSlot) s.contains_null = internal::AsBool(x).value_or(false);
+      if (slot == kContainsNanSlot) s.contains_nan = internal::AsBool(x);
+      if (slot == kLowerBoundSlot) s.lower_bound = OptionalBytes(x);
+      if (slot == kUpperBoundSlot) s.upper_bound = OptionalBytes(x);
+    });
+  });
 }
 
 Result<std::vector<ManifestFile>> DecodeEntries(const std::string& bytes) {
   TARN_ASSIGN_OR_RETURN(auto reader, AvroContainerReader::Open(bytes));
-  ListReader entries(*reader);
+  ListDecoder decoder(reader->root());
   std::vector<ManifestFile> out;
   while (true) {
-    TARN_ASSIGN_OR_RETURN(const avro_value_t* rec, reader->Next());
-    if (rec == nullptr) break;
-    Result<ManifestFile> m = entries.Entry(*rec);
-    if (!m.ok()) return m.status().WithContext("entry " + std::to_string(out.size()));
-    out.push_back(std::move(m).value());
+    TARN_ASSIGN_OR_RETURN(bool more, reader->Next());
+    if (!more) break;
+    if (out.size() == out.capacity()) out.reserve(out.size() + 1 + reader->RecordsLeftHint());
+    Status st = decoder.Decode(reader->decoder(), &out.emplace_back());
+    if (!st.ok()) return st.WithContext("entry " + std::to_string(out.size() - 1));
   }
   return out;
 }

@@ -1,10 +1,8 @@
-// DecodeManifest: the entries of a manifest file, read by field id, with sequence number and
-// snapshot id inheritance.
-#include <set>
-#include <type_traits>
-
+// DecodeManifest: the entries of a manifest file (decoded by manifest_entry_decoder.h), with
+// sequence number and snapshot id inheritance.
 #include "tarn/iceberg/avro_container.h"
 #include "tarn/iceberg/manifest.h"
+#include "tarn/iceberg/manifest_entry_decoder.h"
 #include "tarn/iceberg/manifest_schema.h"
 
 namespace tarn::iceberg {
@@ -13,160 +11,6 @@ namespace {
 using internal::AvroContainerReader;
 using internal::Corruption;
 using internal::PartitionTupleType;
-
-// Field reads by id for one file; absent, null and mistyped fields read as nullopt.
-class EntryReader {
- public:
-  EntryReader(const AvroContainerReader& r, const PartitionTupleType& partition)
-      : r_(r), partition_(partition) {}
-
-  Result<ManifestEntry> Entry(const avro_value_t& rec) const;
-
- private:
-  std::optional<int64_t> Long(const avro_value_t& rec, int id) const {
-    avro_value_t v;
-    int64_t x = 0;
-    if (!r_.Field(rec, id, &v) || !internal::ReadLong(v, &x)) return std::nullopt;
-    return x;
-  }
-  std::optional<std::string> Bytes(const avro_value_t& rec, int id) const {
-    avro_value_t v;
-    std::string s;
-    if (!r_.Field(rec, id, &v) || !internal::ReadBytes(v, &s)) return std::nullopt;
-    return s;
-  }
-  static Status Missing(const char* name, int id) {
-    return Corruption("missing required field " + std::string(name) + " (id " + std::to_string(id) +
-                      ")");
-  }
-
-  Result<DataFile> File(const avro_value_t& rec) const;
-  Result<std::vector<Literal>> Partition(const avro_value_t& rec) const;
-  // Calls fn(element) for each element of the array field `id`, if present.
-  template <typename Fn>
-  void ForEach(const avro_value_t& rec, int id, Fn fn) const;
-  template <typename T>
-  void Map(const avro_value_t& rec, int id, std::map<int, T>* out) const;
-
-  const AvroContainerReader& r_;
-  const PartitionTupleType& partition_;
-};
-
-template <typename Fn>
-void EntryReader::ForEach(const avro_value_t& rec, int id, Fn fn) const {
-  avro_value_t array;
-  size_t n = 0;
-  if (!r_.Field(rec, id, &array) || avro_value_get_size(&array, &n) != 0) return;
-  for (size_t i = 0; i < n; ++i) {
-    avro_value_t element;
-    if (avro_value_get_by_index(&array, i, &element, nullptr) == 0) fn(element);
-  }
-}
-
-template <typename T>
-void EntryReader::Map(const avro_value_t& rec, int id, std::map<int, T>* out) const {
-  internal::MapIds ids = internal::MapIdsOf(id);
-  ForEach(rec, id, [&](const avro_value_t& entry) {
-    std::optional<int64_t> key = Long(entry, ids.key);
-    std::optional<T> value;
-    if constexpr (std::is_same_v<T, std::string>) {
-      value = Bytes(entry, ids.value);
-    } else {
-      value = Long(entry, ids.value);
-    }
-    if (key && value) (*out)[static_cast<int>(*key)] = std::move(*value);
-  });
-}
-
-// The tuple in spec order, matched by partition field id (by name for fields without ids).
-Result<std::vector<Literal>> EntryReader::Partition(const avro_value_t& rec) const {
-  avro_value_t tuple;
-  std::vector<Literal> out;
-  bool present = r_.Field(rec, internal::kPartitionId, &tuple);
-  const std::map<int, size_t>* ids = present ? r_.FieldIds(tuple) : nullptr;
-  std::set<int> known;
-  for (const auto& [field, type] : partition_) {
-    known.insert(field.field_id);
-    avro_value_t v;
-    bool found = false;
-    if (ids != nullptr && ids->count(field.field_id) != 0) {
-      found = r_.Field(tuple, field.field_id, &v);
-    } else if (present) {
-      std::string name = internal::AvroFieldName(field.name);
-      found = AvroContainerReader::FieldByName(tuple, name.c_str(), &v);
-    }
-    if (!found) {
-      out.push_back(Literal::Null(type));
-      continue;
-    }
-    Result<Literal> value = internal::ReadPartitionValue(v, type);
-    if (!value.ok()) return value.status().WithContext("partition field " + field.name);
-    out.push_back(std::move(value).value());
-  }
-  if (ids == nullptr) return out;
-  for (const auto& [id, pos] : *ids) {
-    if (known.count(id) == 0) {
-      return InvalidArgument("partition field id " + std::to_string(id) +
-                             " is not in the partition spec");
-    }
-  }
-  return out;
-}
-
-Result<DataFile> EntryReader::File(const avro_value_t& rec) const {
-  DataFile d;
-  int64_t content = Long(rec, internal::kContentId).value_or(0);
-  if (content < 0 || content > 2) return Corruption("bad content " + std::to_string(content));
-  d.content = static_cast<FileContent>(content);
-  std::optional<std::string> path = Bytes(rec, internal::kFilePathId);
-  if (!path) return Missing("file_path", internal::kFilePathId);
-  d.file_path = std::move(*path);
-  std::optional<std::string> format = Bytes(rec, internal::kFileFormatId);
-  if (!format) return Missing("file_format", internal::kFileFormatId);
-  d.file_format = std::move(*format);
-  Result<std::vector<Literal>> partition = Partition(rec);
-  if (!partition.ok()) return partition.status().WithContext(d.file_path);
-  d.partition = std::move(partition).value();
-  std::optional<int64_t> records = Long(rec, internal::kRecordCountId);
-  std::optional<int64_t> size = Long(rec, internal::kFileSizeId);
-  if (!records) return Missing("record_count", internal::kRecordCountId);
-  if (!size) return Missing("file_size_in_bytes", internal::kFileSizeId);
-  d.record_count = *records;
-  d.file_size_in_bytes = *size;
-  Map(rec, internal::kColumnSizesId, &d.column_sizes);
-  Map(rec, internal::kValueCountsId, &d.value_counts);
-  Map(rec, internal::kNullValueCountsId, &d.null_value_counts);
-  Map(rec, internal::kNanValueCountsId, &d.nan_value_counts);
-  Map(rec, internal::kLowerBoundsId, &d.lower_bounds);
-  Map(rec, internal::kUpperBoundsId, &d.upper_bounds);
-  ForEach(rec, internal::kSplitOffsetsId, [&](avro_value_t v) {
-    int64_t x = 0;
-    if (internal::ReadLong(v, &x)) d.split_offsets.push_back(x);
-  });
-  ForEach(rec, internal::kEqualityIdsId, [&](avro_value_t v) {
-    int64_t x = 0;
-    if (internal::ReadLong(v, &x)) d.equality_ids.push_back(static_cast<int>(x));
-  });
-  if (auto order = Long(rec, internal::kSortOrderId)) d.sort_order_id = static_cast<int>(*order);
-  return d;
-}
-
-Result<ManifestEntry> EntryReader::Entry(const avro_value_t& rec) const {
-  ManifestEntry e;
-  std::optional<int64_t> status = Long(rec, internal::kStatusId);
-  if (!status) return Missing("status", internal::kStatusId);
-  if (*status < 0 || *status > 2) return Corruption("bad status " + std::to_string(*status));
-  e.status = static_cast<EntryStatus>(*status);
-  e.snapshot_id = Long(rec, internal::kSnapshotId);
-  e.sequence_number = Long(rec, internal::kSequenceNumberId);
-  e.file_sequence_number = Long(rec, internal::kFileSequenceNumberId);
-  avro_value_t file;
-  if (!r_.Field(rec, internal::kDataFileId, &file)) {
-    return Missing("data_file", internal::kDataFileId);
-  }
-  TARN_ASSIGN_OR_RETURN(e.data_file, File(file));
-  return e;
-}
 
 // Spec "Sequence Number Inheritance": a null snapshot id is the manifest's; a null sequence
 // number is the manifest's for ADDED entries, and in v1 lists (sequence number 0) for all.
@@ -202,15 +46,16 @@ Result<std::vector<ManifestEntry>> DecodeEntries(const std::string& bytes,
   TARN_ASSIGN_OR_RETURN(PartitionTupleType partition, PartitionType(spec, schema));
   TARN_ASSIGN_OR_RETURN(auto reader, AvroContainerReader::Open(bytes));
   TARN_RETURN_IF_ERROR(CheckSpecId(*reader, spec));
-  EntryReader entries(*reader, partition);
+  internal::EntryDecoder decoder(reader->root(), partition);
   std::vector<ManifestEntry> out;
   while (true) {
-    TARN_ASSIGN_OR_RETURN(const avro_value_t* rec, reader->Next());
-    if (rec == nullptr) break;
-    Result<ManifestEntry> e = entries.Entry(*rec);
-    if (!e.ok()) return e.status().WithContext("entry " + std::to_string(out.size()));
-    TARN_RETURN_IF_ERROR(Inherit(manifest, &e.value()));
-    out.push_back(std::move(e).value());
+    TARN_ASSIGN_OR_RETURN(bool more, reader->Next());
+    if (!more) break;
+    if (out.size() == out.capacity()) out.reserve(out.size() + 1 + reader->RecordsLeftHint());
+    ManifestEntry& e = out.emplace_back();
+    Status st = decoder.Decode(reader->decoder(), &e);
+    if (!st.ok()) return st.WithContext("entry " + std::to_string(out.size() - 1));
+    TARN_RETURN_IF_ERROR(Inherit(manifest, &e));
   }
   return out;
 }

@@ -309,37 +309,40 @@ void SetPartitionValue(const AvroSetter& field, const PrimitiveType& type, const
   }
 }
 
-Result<Literal> ReadPartitionValue(avro_value_t value, const PrimitiveType& type) {
+// Int, long, date, time and timestamps read from Avro ints or longs; float and double from
+// floats or doubles; string, binary, fixed, uuid and decimal from bytes, string or fixed.
+Result<Literal> ReadPartitionValue(const AvroScalar& value, const PrimitiveType& type) {
   Literal out;
   out.type = type;
   out.is_null = false;
   bool ok = false;
+  std::optional<std::string_view> bytes;
   switch (type.id) {
-    case TypeId::kBoolean: {
-      bool b = false;
-      ok = ReadBool(value, &b);
-      out.i = b ? 1 : 0;
+    case TypeId::kBoolean:
+      ok = AsBool(value).has_value();
+      out.i = value.i != 0 ? 1 : 0;
       break;
-    }
     case TypeId::kFloat:
     case TypeId::kDouble:
-      ok = ReadDouble(value, &out.d);
+      ok = AsDouble(value).has_value();
+      out.d = value.d;
       break;
     case TypeId::kString:
     case TypeId::kBinary:
-      ok = ReadBytes(value, &out.s);
-      break;
     case TypeId::kFixed:
     case TypeId::kUuid:
-      ok = ReadBytes(value, &out.s) &&
-           out.s.size() == static_cast<size_t>(type.id == TypeId::kUuid ? 16 : type.length);
-      break;
     case TypeId::kDecimal:
-      ok = ReadBytes(value, &out.s);
-      out.s = Minimal(std::move(out.s));
+      bytes = AsBytes(value);
+      ok = bytes.has_value();
+      if (ok) out.s.assign(*bytes);
+      if (type.id == TypeId::kFixed || type.id == TypeId::kUuid) {
+        ok = ok && out.s.size() == static_cast<size_t>(type.id == TypeId::kUuid ? 16 : type.length);
+      }
+      if (type.id == TypeId::kDecimal) out.s = Minimal(std::move(out.s));
       break;
     default:
-      ok = ReadLong(value, &out.i);
+      ok = AsLong(value).has_value();
+      out.i = value.i;
       break;  // int, long, date, time, timestamps
   }
   if (!ok) return Corruption("partition value does not hold a " + type.ToString());

@@ -91,8 +91,8 @@ int DecimalFixedSize(int precision);
 Status CheckPartitionValue(const PrimitiveType& type, const Literal& value);
 // Sets a partition tuple field (a ["null", T] union) to a value that passed the check.
 void SetPartitionValue(const AvroSetter& field, const PrimitiveType& type, const Literal& value);
-// A decoded partition value (the union already resolved, not null) as a literal of `type`.
+// A decoded partition value (not null) as a literal of `type`.
 // Errors: kCorruption (an Avro value that cannot hold `type`).
-Result<Literal> ReadPartitionValue(avro_value_t value, const PrimitiveType& type);
+Result<Literal> ReadPartitionValue(const AvroScalar& value, const PrimitiveType& type);
 
 }  // namespace tarn::iceberg::internal

@@ -1,11 +1,13 @@
 #include "tarn/iceberg/scan.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <optional>
 #include <utility>
 
 #include "tarn/iceberg/delete_index.h"
+#include "tarn/iceberg/manifest_cache.h"
 #include "tarn/iceberg/scan_filter.h"
 #include "tarn/iceberg/transforms.h"
 
@@ -103,14 +105,14 @@ class Planner {
         plan_(plan) {}
 
   Status Run() {
-    TARN_ASSIGN_OR_RETURN(std::string bytes, io_.Read(snapshot_.manifest_list));
-    TARN_ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, DecodeManifestList(bytes));
-    plan_->metrics.manifests_total = static_cast<int>(manifests.size());
+    TARN_ASSIGN_OR_RETURN(ManifestCache::List manifests,
+                          cache_.ManifestList(io_, snapshot_.manifest_list));
+    plan_->metrics.manifests_total = static_cast<int>(manifests->size());
     // Deletes first: every delete file must be known before a data file is planned.
-    for (const ManifestFile& m : manifests) {
+    for (const ManifestFile& m : *manifests) {
       if (m.content != FileContent::kData) TARN_RETURN_IF_ERROR(PlanManifest(m));
     }
-    for (const ManifestFile& m : manifests) {
+    for (const ManifestFile& m : *manifests) {
       if (m.content == FileContent::kData) TARN_RETURN_IF_ERROR(PlanManifest(m));
     }
     plan_->metrics.delete_files = deletes_.size();
@@ -124,22 +126,33 @@ class Planner {
       ++plan_->metrics.manifests_skipped;
       return Status::OK();
     }
-    // Both report the manifest's location in their errors.
-    TARN_ASSIGN_OR_RETURN(std::string bytes, io_.Read(m.manifest_path));
-    TARN_ASSIGN_OR_RETURN(auto entries, DecodeManifest(bytes, m, *sf->spec, *sf->schema));
-    for (ManifestEntry& e : entries) {
+    // Reading and decoding errors name the manifest's location.
+    TARN_ASSIGN_OR_RETURN(ManifestCache::Entries entries,
+                          cache_.Manifest(io_, m, *sf->spec, *sf->schema));
+    if (m.content == FileContent::kData) ReserveTasks(m);
+    for (const ManifestEntry& e : *entries) {
       if (e.status == EntryStatus::kDeleted) continue;
       if (m.content == FileContent::kData) {
-        PlanDataFile(std::move(e), m, *sf);
+        PlanDataFile(e, m, *sf);
       } else if (PartitionMightMatch(e.data_file, *sf)) {
-        e.sequence_number = e.sequence_number.value_or(m.sequence_number);
-        deletes_.Add(std::move(e), m.partition_spec_id, !sf->spec->fields.empty());
+        ManifestEntry live = e;
+        live.sequence_number = e.sequence_number.value_or(m.sequence_number);
+        deletes_.Add(std::move(live), m.partition_spec_id, !sf->spec->fields.empty());
       }
     }
     return Status::OK();
   }
 
-  void PlanDataFile(ManifestEntry&& e, const ManifestFile& m, const SpecFilter& sf) {
+  // Room for the manifest's live files, growing geometrically: a FileScanTask is large, and
+  // moving thousands of them as the vector grows shows in full-table plans.
+  void ReserveTasks(const ManifestFile& m) {
+    std::vector<FileScanTask>& tasks = plan_->tasks;
+    size_t want = tasks.size() + static_cast<size_t>(std::max(0, m.added_files_count)) +
+                  static_cast<size_t>(std::max(0, m.existing_files_count));
+    if (want > tasks.capacity()) tasks.reserve(std::max(want, 2 * tasks.capacity()));
+  }
+
+  void PlanDataFile(const ManifestEntry& e, const ManifestFile& m, const SpecFilter& sf) {
     ++plan_->metrics.data_files_considered;
     bool keep = PartitionMightMatch(e.data_file, sf);
     for (size_t i = 0; keep && i < filter_.size(); ++i) {
@@ -152,7 +165,7 @@ class Planner {
     FileScanTask& task = plan_->tasks.emplace_back();
     task.spec_id = m.partition_spec_id;
     task.data_sequence_number = e.sequence_number.value_or(m.sequence_number);
-    task.data_file = std::move(e.data_file);
+    task.data_file = e.data_file;
     if (!deletes_.empty()) {
       deletes_.AppendApplicable(task.data_file, task.spec_id, task.data_sequence_number,
                                 &task.deletes);
@@ -197,6 +210,7 @@ class Planner {
   const Snapshot& snapshot_;
   std::vector<BoundPredicate> filter_;
   FileIO& io_;
+  ManifestCache& cache_ = ManifestCache::Global();
   ScanPlan* plan_;
   std::map<int, SpecFilter> specs_;
   DeleteIndex deletes_;

@@ -3,7 +3,9 @@
 // partition values and column bounds, and attach the delete files that apply to each surviving
 // data file (position deletes: same partition, data seq <= delete seq; equality deletes: same
 // partition, data seq < delete seq; unpartitioned delete files apply table-wide). Reports what
-// it considered and skipped. Stateless; thread-safe given a thread-safe FileIO.
+// it considered and skipped. Manifest lists and manifests come through ManifestCache::Global()
+// (manifest_cache.h): decoded once per FileIO and location. Thread-safe given a thread-safe
+// FileIO.
 #pragma once
 
 #include <cstdint>

@@ -120,6 +120,36 @@ TEST_F(IcebergReadTest, AppliesDeletesOnlyToTheTasksThatCarryThem) {
             (std::vector<std::string>{"1", "2", "4", "6", "7", "8", "9", "11", "12", "13", "14"}));
 }
 
+TEST_F(IcebergReadTest, ReportsRowPositionsOfLiveRows) {
+  DataFile pos = File("pos.parquet", FileContent::kPositionDeletes);
+  ScanPlan plan;
+  plan.tasks = {FileScanTask{File("d1.parquet"), 0, 1, {pos}},
+                FileScanTask{File("d2.parquet"), 0, 1, {}}};
+  auto sql = IcebergScanSql(plan, ReadSchema(), *io_, ScanSqlOptions{.row_positions = true});
+  ASSERT_TRUE(sql.ok()) << sql.status().ToString();
+  std::vector<Row> rows;
+  ASSERT_TRUE(db_->Query("SELECT CAST(id AS VARCHAR), _tarn_file_path, CAST(_tarn_pos AS VARCHAR) "
+                         "FROM (" +
+                             *sql + ") WHERE id IN (1, 3, 4, 10, 12) ORDER BY id",
+                         {},
+                         [&](const Row& r) {
+                           rows.push_back(r);
+                           return Status::OK();
+                         })
+                  .ok());
+  // Positions in the file as the manifest names it; row 3 of d1 is deleted.
+  EXPECT_EQ(rows, (std::vector<Row>{{"1", "s3://b/t/d1.parquet", "1"},
+                                    {"4", "s3://b/t/d1.parquet", "4"},
+                                    {"10", "s3://b/t/d2.parquet", "0"},
+                                    {"12", "s3://b/t/d2.parquet", "2"}}));
+  auto empty =
+      IcebergScanSql(ScanPlan{}, ReadSchema(), *io_, ScanSqlOptions{.row_positions = true});
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(db_->Query("SELECT _tarn_file_path, CAST(_tarn_pos AS VARCHAR) FROM (" + *empty + ")",
+                         {}, [](const Row&) { return Status::OK(); })
+                  .ok());
+}
+
 TEST_F(IcebergReadTest, EmptyPlanHasTheColumnsAndNoRows) {
   auto sql = IcebergScanSql(ScanPlan{}, ReadSchema(), *io_);
   ASSERT_TRUE(sql.ok()) << sql.status().ToString();

@@ -106,7 +106,8 @@ std::vector<Group> GroupTasks(const iceberg::ScanPlan& plan) {
 
 class SqlBuilder {
  public:
-  SqlBuilder(const schema::Schema& schema, const iceberg::FileIO& io) : schema_(schema), io_(io) {}
+  SqlBuilder(const schema::Schema& schema, const iceberg::FileIO& io, const ScanSqlOptions& options)
+      : schema_(schema), io_(io), options_(options) {}
 
   Status Init() {
     if (schema_.fields().empty()) return InvalidArgument("the read schema has no columns");
@@ -127,6 +128,10 @@ class SqlBuilder {
       const schema::NestedField& f = schema_.fields()[i];
       out += (i ? ", " : "") + ("CAST(NULL AS " + DuckDbType(*f.type) + ") AS " + Ident(f.name));
     }
+    if (options_.row_positions) {
+      out += ", CAST(NULL AS VARCHAR) AS " + Ident(kRowFileColumn) + ", CAST(NULL AS BIGINT) AS " +
+             Ident(kRowPosColumn);
+    }
     return out + " LIMIT 0";
   }
 
@@ -136,19 +141,42 @@ class SqlBuilder {
       TARN_RETURN_IF_ERROR(CheckParquet(*f));
       paths.push_back(io_.LocalPath(f->file_path));
     }
-    if (g.deletes->empty()) {
+    if (g.deletes->empty() && !options_.row_positions) {
       return "SELECT " + columns_ + " FROM read_parquet(" + FileList(paths) +
              ", schema=" + data_map_ + ")";
     }
-    std::string sql = "SELECT " + d_columns_ + " FROM read_parquet(" + FileList(paths) +
-                      ", schema=" + data_map_ +
-                      ", filename='_tarn_file', file_row_number=true) AS d";
+    std::string sql = "SELECT " + d_columns_ + RowPositionColumns() + " FROM read_parquet(" +
+                      FileList(paths) + ", schema=" + data_map_ +
+                      ", filename='_tarn_file', file_row_number=true) AS d" + RowFileJoin(g);
     TARN_ASSIGN_OR_RETURN(std::string pos, PositionDeletesJoin(g));
     TARN_ASSIGN_OR_RETURN(std::string eq, EqualityDeletesJoins(g));
     return sql + pos + eq;
   }
 
  private:
+  // (location as in the manifest, local path) of the group's files, as a VALUES list.
+  std::string FileLocations(const Group& g) const {
+    std::string values;
+    for (const DataFile* f : g.files) {
+      values += (values.empty() ? "(" : ", (") + Quote(f->file_path) + ", " +
+                Quote(io_.LocalPath(f->file_path)) + ")";
+    }
+    return values;
+  }
+
+  std::string RowPositionColumns() const {
+    if (!options_.row_positions) return "";
+    return ", _tarn_loc.loc AS " + Ident(kRowFileColumn) + ", d.file_row_number AS " +
+           Ident(kRowPosColumn);
+  }
+
+  // Maps the local path DuckDB reports back to the file's location.
+  std::string RowFileJoin(const Group& g) const {
+    if (!options_.row_positions) return "";
+    return " JOIN (VALUES " + FileLocations(g) +
+           ") AS _tarn_loc(loc, p) ON d._tarn_file = _tarn_loc.p";
+  }
+
   // Anti-join on (local path, row position); delete rows name data files by location, mapped
   // to the paths DuckDB reports through a VALUES table of the group's files.
   Result<std::string> PositionDeletesJoin(const Group& g) const {
@@ -159,11 +187,7 @@ class SqlBuilder {
       files.push_back(io_.LocalPath(d.file_path));
     }
     if (files.empty()) return std::string();
-    std::string values;
-    for (const DataFile* f : g.files) {
-      values += (values.empty() ? "(" : ", (") + Quote(f->file_path) + ", " +
-                Quote(io_.LocalPath(f->file_path)) + ")";
-    }
+    std::string values = FileLocations(g);
     std::string map =
         SchemaMap({SchemaEntry(iceberg::kDeleteFilePathFieldId, "file_path", "VARCHAR", "NULL"),
                    SchemaEntry(iceberg::kDeletePosFieldId, "pos", "BIGINT", "NULL")});
@@ -222,6 +246,7 @@ class SqlBuilder {
 
   const schema::Schema& schema_;
   const iceberg::FileIO& io_;
+  const ScanSqlOptions& options_;
   std::string data_map_, columns_, d_columns_;
 };
 
@@ -262,8 +287,8 @@ std::string DuckDbType(const schema::Type& type) {
 }
 
 Result<std::string> IcebergScanSql(const iceberg::ScanPlan& plan, const schema::Schema& read_schema,
-                                   const iceberg::FileIO& io) {
-  SqlBuilder builder(read_schema, io);
+                                   const iceberg::FileIO& io, const ScanSqlOptions& options) {
+  SqlBuilder builder(read_schema, io, options);
   TARN_RETURN_IF_ERROR(builder.Init());
   if (plan.tasks.empty()) return builder.Empty();
   std::string sql;

@@ -32,11 +32,21 @@ std::string DuckDbType(const schema::Type& type);
 // Files are grouped by the set of deletes that apply to them (UNION ALL of one read per
 // group). An empty plan gives a query with the same columns and no rows. File locations go
 // through io.LocalPath. Columns named file_row_number or _tarn_file cannot be read when
-// deletes apply (DuckDB reserves the first; the reader uses the second).
+// deletes apply or row positions are asked for (DuckDB reserves the first; the reader uses the
+// second), nor columns named as the row-position columns below when they are.
 // Errors: kInvalidArgument (a read schema without columns, a data or delete file that is not
 // Parquet, an equality delete on a field that is not a top-level column of read_schema, an
 // initial default that is not valid Iceberg JSON for its type).
+struct ScanSqlOptions {
+  // Adds, after the schema's columns, where each live row is, as a position delete names it:
+  // kRowFileColumn (VARCHAR, the data file's location as written in the manifest) and
+  // kRowPosColumn (BIGINT, the row's 0-based position in that file).
+  bool row_positions = false;
+};
+inline constexpr char kRowFileColumn[] = "_tarn_file_path";
+inline constexpr char kRowPosColumn[] = "_tarn_pos";
+
 Result<std::string> IcebergScanSql(const iceberg::ScanPlan& plan, const schema::Schema& read_schema,
-                                   const iceberg::FileIO& io);
+                                   const iceberg::FileIO& io, const ScanSqlOptions& options = {});
 
 }  // namespace tarn::engine

@@ -1,0 +1,96 @@
+// The data operations on an Iceberg table: loading the rows of a query, deleting rows by a
+// filter, upserting by key. iceberg::Table commits metadata only; these write the data and
+// delete files with DuckDB (parquet_writer.h) under <table location>/data and then commit them
+// in one snapshot. Deletes are merge-on-read: position-delete files, applied by readers
+// (iceberg_read.h). Stateless functions; each uses the given DuckDb and Table, neither of which
+// is thread-safe, so one operation at a time per DuckDb and per Table.
+//
+// DeleteFromTable and UpsertIntoTable first refresh the table (Table::Refresh; its errors) and
+// find the rows to delete in its current snapshot. Commits are optimistic (table.h): a lost
+// race is retried on fresh metadata with the files already written. Deletes found on the
+// snapshot the operation started from stay correct: position deletes name (file, row), so
+// those for a data file a concurrent commit removed match nothing. But rows a concurrent commit
+// added are not considered (a concurrent upsert of the same key leaves both rows), and if a
+// concurrent commit deleted the same rows, both delete files count them (rows_deleted may count
+// a row twice; the table holds it deleted once).
+// Files are written through the local file system (FileIO::LocalPath); object-store tables
+// are not supported yet.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tarn/base/status.h"
+#include "tarn/engine/duckdb_engine.h"
+#include "tarn/iceberg/expression.h"
+#include "tarn/iceberg/table.h"
+
+namespace tarn::engine {
+
+// Table property: the size data files are rotated at (default 256 MiB).
+inline constexpr char kTargetFileSizeProperty[] = "write.target-file-size-bytes";
+
+enum class LoadMode {
+  kAppend,               // add the rows
+  kOverwritePartitions,  // replace the partitions the rows fall in (an idempotent re-load)
+};
+
+// What an operation committed. Counts are of the files and rows of that commit.
+struct WriteResult {
+  int64_t snapshot_id = 0;    // the new snapshot; 0 when nothing was committed
+  int64_t data_files = 0;     // data files added
+  int64_t delete_files = 0;   // position-delete files added
+  int64_t rows_written = 0;   // rows in the added data files
+  int64_t rows_deleted = 0;   // live rows the added delete files remove
+  int64_t rows_inserted = 0;  // written rows new to the table (upsert: whose key was absent)
+  int64_t rows_replaced = 0;  // upsert: written rows whose key was present
+};
+
+// Loads the rows of `select_sql` (a DuckDB query whose columns are named as top-level fields of
+// the table's current schema, in any order; absent optional fields are NULL) into `table`:
+// data files under <location>/data with the default spec and current schema (target size from
+// kTargetFileSizeProperty), then one commit: Append, or OverwritePartitions for
+// kOverwritePartitions. A query without rows commits nothing. If the commit fails the data
+// files are deleted, unless its outcome is unknown (kCommitStateUnknown: they may be live).
+// Errors: kInvalidArgument (WriteDataFiles': a column the schema does not have, a required
+// field missing or NULL, a value that does not cast, DuckDB rejecting the query — no files are
+// left; a bad kTargetFileSizeProperty), kUnimplemented (a table not on the local file system),
+// kIOError, the commit's (kConflict, kCommitStateUnknown, ...).
+Result<WriteResult> LoadIntoTable(DuckDb& db, iceberg::Table& table, const std::string& select_sql,
+                                  LoadMode mode, const iceberg::SummaryProps& props = {});
+
+// Row-level delete, merge-on-read: removes the live rows of the current snapshot that match
+// `filter` (bound against the current schema, as PlanScan binds it; SQL semantics, so a
+// comparison with a NULL value does not match). Plans the scan of `filter`, finds with DuckDB
+// the positions of the matching rows that the files' existing deletes have not removed
+// (reading by field id, so renamed columns work), writes one position-delete file per
+// partition tuple and commits them in one RowDelta ("delete"). Deleting nothing commits
+// nothing. Returns the delete files and rows_deleted.
+// Errors: kInvalidArgument (BindFilter's: an unknown or nested column, a mistyped literal),
+// kUnimplemented (a matching data file written under a partition spec other than the default,
+// when the default is partitioned; a table not on the local file system), kIOError /
+// kCorruption (reading manifests, writing files), the commit's; delete files are removed as
+// in LoadIntoTable.
+Result<WriteResult> DeleteFromTable(DuckDb& db, iceberg::Table& table,
+                                    const iceberg::Filter& filter,
+                                    const iceberg::SummaryProps& props = {});
+
+// Upsert by key, merge-on-read: the rows of `select_sql` (as in LoadIntoTable) replace the
+// table's rows that have the same values of `key_columns` (top-level primitive columns of the
+// current schema) and are inserted where the key is new. One RowDelta ("overwrite") commits
+// position deletes for the existing rows whose key is among the incoming ones (data files are
+// pruned by the incoming keys' range when the key is one column) and the new data files.
+// Existing rows with a NULL key never match. A query without rows commits nothing.
+// Returns data and delete files, rows_written, rows_deleted, and rows_inserted /
+// rows_replaced (incoming rows whose key was absent / present).
+// Errors: kInvalidArgument (no key columns, a key column not in the schema or not primitive,
+// a NULL key or a key that appears more than once among the incoming rows — the message names
+// the key; deduplicate first — and LoadIntoTable's), kUnimplemented and the rest as in
+// DeleteFromTable; written files are removed as in LoadIntoTable.
+Result<WriteResult> UpsertIntoTable(DuckDb& db, iceberg::Table& table,
+                                    const std::string& select_sql,
+                                    const std::vector<std::string>& key_columns,
+                                    const iceberg::SummaryProps& props = {});
+
+}  // namespace tarn::engine

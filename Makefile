@@ -31,6 +31,10 @@ bench: build
 bench-ingest: build
 	@./bench/ingest.sh $(BUILD_DIR)
 
+.PHONY: bench-iceberg
+bench-iceberg: build
+	@cd $(CURDIR) && $(BUILD_DIR)/iceberg_bench
+
 format:
 	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
 

@@ -16,7 +16,11 @@ tarn is starting on http://$listen  (Ctrl-C stops it)
   raw data:  $tarn raw read raw.user_events --lake $lake --limit 5
              ls $lake/raw/user_events/_deadletter/*/*   (rejected events, with reasons)
   ingest:    $tarn ingest raw.user_events --lake $lake --path $lake/landing/demo-clickstream/events-1.jsonl
-  docs:      README.md, docs/api.md
+  iceberg:   $tarn table list --lake $lake; $tarn table read serving.daily_active_users --lake $lake
+             $tarn table files curated.user_events --lake $lake --where "event_ts >= 2024-01-01"
+  REST catalog for Spark/Trino/PyIceberg: uri http://$listen/iceberg, token $token_hint
+             curl -H "Authorization: Bearer $token_hint" http://$listen/iceberg/v1/namespaces/curated/tables
+  docs:      README.md, docs/api.md, docs/iceberg.md
 
 MSG
 exec "$tarn" serve --lake "$lake" --listen "$listen"

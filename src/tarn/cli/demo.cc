@@ -82,8 +82,10 @@ Result<std::string> SeedDemo(lake::Lake& lake) {
   UnixMicros start = Clock::System().Now() / kMicrosPerHour * kMicrosPerHour - 3 * kMicrosPerHour;
   ingest::RawIngestor ingestor(cat, *objects);
   int64_t accepted = 0, rejected = 0;
+  std::vector<std::string> batch_files;
   for (int b = 0; b < kBatches; ++b) {
     std::string path = landing + "/events-" + std::to_string(b) + ".jsonl";
+    batch_files.push_back(path);
     TARN_RETURN_IF_ERROR(WriteBatch(path, b, start + b * kMicrosPerHour));
     ingest::IngestOptions options;
     options.overrides_json = R"({"path": ")" + path + R"("})";
@@ -107,13 +109,15 @@ Result<std::string> SeedDemo(lake::Lake& lake) {
                              .status());
     quarantined += fail;
   }
+  // The second batch is the quarantined one: the others go on to the curated table.
+  TARN_ASSIGN_OR_RETURN(std::string tables,
+                        SeedDemoTables(lake, {batch_files[0], batch_files[2]}));
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "demo: source %s -> raw.user_events (%zu Avro files, %lld events landed, %lld "
-                "rejected to dead letters, %d partition quarantined); curated.user_events, "
-                "serving.daily_active_users created\n",
+                "rejected to dead letters, %d partition quarantined)%s\n",
                 kSourceName, listing.partitions.size(), static_cast<long long>(accepted),
-                static_cast<long long>(rejected), quarantined);
+                static_cast<long long>(rejected), quarantined, tables.c_str());
   return std::string(buf);
 }
 

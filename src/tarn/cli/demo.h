@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "tarn/base/status.h"
 #include "tarn/lake/lake.h"
@@ -13,5 +14,9 @@ namespace tarn::cli {
 
 // Returns a short human summary of what the demo holds.
 Result<std::string> SeedDemo(lake::Lake& lake);
+
+// Creates and fills the demo's Iceberg tables from the landing files of the batches that passed
+// their quality runs, once. Returns a summary fragment ("" when they existed already).
+Result<std::string> SeedDemoTables(lake::Lake& lake, const std::vector<std::string>& passed_files);
 
 }  // namespace tarn::cli

@@ -112,6 +112,7 @@ void PrintResult(const engine::WriteResult& r) {
   std::cout << "snapshot " << r.snapshot_id << ": " << r.data_files << " data files ("
             << r.rows_written << " rows), " << r.delete_files << " delete files ("
             << r.rows_deleted << " rows deleted)";
+  if (r.files_removed) std::cout << ", " << r.files_removed << " files rewritten";
   if (r.rows_inserted || r.rows_replaced) {
     std::cout << ", " << r.rows_inserted << " inserted, " << r.rows_replaced << " replaced";
   }
@@ -150,6 +151,16 @@ Status Upsert(lake::Lake& lake, const TableArgs& a) {
   return Status::OK();
 }
 
+Status Compact(lake::Lake& lake, const TableArgs& a) {
+  TARN_ASSIGN_OR_RETURN(auto t, OpenTable(lake, a.table));
+  engine::CompactOptions options;
+  TARN_ASSIGN_OR_RETURN(options.filter, ParseFilter(*t->metadata().CurrentSchema(), a.where));
+  TARN_ASSIGN_OR_RETURN(auto db, engine::DuckDb::Open());
+  TARN_ASSIGN_OR_RETURN(auto r, engine::CompactTable(*db, *t, options));
+  PrintResult(r);
+  return Status::OK();
+}
+
 }  // namespace
 
 void AddTableDataCommands(CLI::App* table, GlobalOptions& o, int* rc) {
@@ -175,6 +186,10 @@ void AddTableDataCommands(CLI::App* table, GlobalOptions& o, int* rc) {
   upsert->add_option("file", a->file, "the file (.jsonl, .csv, .parquet)")->required();
   upsert->add_option("--key", a->key, "key column (repeatable)")->required();
   upsert->callback(WithLake(o, rc, [a](lake::Lake& l) { return Upsert(l, *a); }));
+  auto* compact = table->add_subcommand("compact", "rewrite small files into target-size files");
+  compact->add_option("table", a->table, "ZONE.NAME")->required();
+  compact->add_option("--where", a->where, "only partitions that may match (repeatable)");
+  compact->callback(WithLake(o, rc, [a](lake::Lake& l) { return Compact(l, *a); }));
   auto* read = table->add_subcommand("read", "print a table's rows as JSON lines");
   read->add_option("table", a->table, "ZONE.NAME")->required();
   read->add_option("--where", a->where, "COLUMN OP VALUE (repeatable)");

@@ -45,6 +45,7 @@ struct WriteResult {
   int64_t rows_deleted = 0;   // live rows the added delete files remove
   int64_t rows_inserted = 0;  // written rows new to the table (upsert: whose key was absent)
   int64_t rows_replaced = 0;  // upsert: written rows whose key was present
+  int64_t files_removed = 0;  // compaction: data files rewritten and delete files dropped
 };
 
 // Loads the rows of `select_sql` (a DuckDB query whose columns are named as top-level fields of
@@ -92,5 +93,24 @@ Result<WriteResult> UpsertIntoTable(DuckDb& db, iceberg::Table& table,
                                     const std::string& select_sql,
                                     const std::vector<std::string>& key_columns,
                                     const iceberg::SummaryProps& props = {});
+
+struct CompactOptions {
+  iceberg::Filter filter;   // only partitions that may hold matching rows (empty: all)
+  int min_input_files = 2;  // rewrite a partition holding at least this many small files
+  bool fold_deletes = true; // also rewrite partitions whose files have delete files
+  iceberg::SummaryProps props;
+};
+
+// Compaction: in each partition of the default spec holding `min_input_files` or more files
+// smaller than 3/4 of the target file size (or files with deletes, when fold_deletes), reads
+// the live rows of those files (deletes applied) and rewrites them into files of the target
+// size, committed as one RewriteFiles ("replace": readers see the same rows; old snapshots
+// keep the old files until expiry). Partitions of older specs are left alone. Without a
+// filter, delete files that no remaining data file needs are removed too. Returns data_files /
+// rows_written (the new files) and files_removed. Nothing to do commits nothing.
+// Errors: kConflict (a concurrent commit removed one of the files: compact again), and those
+// of LoadIntoTable.
+Result<WriteResult> CompactTable(DuckDb& db, iceberg::Table& table,
+                                 const CompactOptions& options = {});
 
 }  // namespace tarn::engine

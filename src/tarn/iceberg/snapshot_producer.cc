@@ -24,6 +24,7 @@ struct Counters {
   int64_t added_files = 0, added_records = 0, added_size = 0;
   int64_t deleted_files = 0, deleted_records = 0, removed_size = 0;
   int64_t added_delete_files = 0, added_position_deletes = 0, added_equality_deletes = 0;
+  int64_t removed_delete_files = 0;
 };
 
 std::string ManifestLocation(const TableMetadata& base) {
@@ -105,8 +106,12 @@ Result<ManifestFile> FilterManifest(const TableMetadata& base, const ManifestFil
     if (remove(m, e)) {
       e.status = EntryStatus::kDeleted;
       e.snapshot_id = snapshot_id;
-      ++n->deleted_files;
-      n->deleted_records += e.data_file.record_count;
+      if (e.data_file.content == FileContent::kData) {
+        ++n->deleted_files;
+        n->deleted_records += e.data_file.record_count;
+      } else {
+        ++n->removed_delete_files;
+      }
       n->removed_size += e.data_file.file_size_in_bytes;
       changed = true;
     } else {
@@ -229,6 +234,7 @@ std::map<std::string, std::string> Summary(const SnapshotChange& c, const Counte
   Put(&s, "added-delete-files", n.added_delete_files);
   Put(&s, "added-position-deletes", n.added_position_deletes);
   Put(&s, "added-equality-deletes", n.added_equality_deletes);
+  Put(&s, "removed-delete-files", n.removed_delete_files);
   int64_t data_files = 0, records = 0, delete_files = 0, deletes = 0;
   for (const ManifestFile& m : manifests) {
     int64_t files = m.added_files_count + m.existing_files_count;
@@ -261,8 +267,7 @@ Result<TableMetadata> ProduceSnapshot(const TableMetadata& base, FileIO& io,
   manifests.insert(manifests.end(), deletes.begin(), deletes.end());
   TARN_ASSIGN_OR_RETURN(auto parents, ParentManifests(base, io));
   for (const ManifestFile& m : parents) {
-    if (c.remove && m.content == FileContent::kData &&
-        m.added_files_count + m.existing_files_count > 0) {
+    if (c.remove && m.added_files_count + m.existing_files_count > 0) {
       TARN_ASSIGN_OR_RETURN(auto kept, FilterManifest(base, m, c.remove, id, seq, io, &n, files));
       if (kept.added_files_count + kept.existing_files_count + kept.deleted_files_count > 0) {
         manifests.push_back(std::move(kept));
@@ -322,6 +327,29 @@ Result<int64_t> Table::ReplaceFiles(const std::vector<std::string>& remove,
   }
   TARN_RETURN_IF_ERROR(Commit([&](const TableMetadata& base, std::vector<PendingFile>* files) {
     return ProduceSnapshot(base, *io_, c, files);
+  }));
+  return *metadata_.current_snapshot_id;
+}
+
+Result<int64_t> Table::RewriteFiles(const std::vector<std::string>& remove,
+                                    const std::vector<DataFile>& add, const SummaryProps& props) {
+  std::set<std::string> gone(remove.begin(), remove.end());
+  size_t found = 0;
+  SnapshotChange c{"replace", &add, nullptr, nullptr, &props};
+  c.remove = [&](const ManifestFile&, const ManifestEntry& e) {
+    bool hit = gone.count(e.data_file.file_path) > 0;
+    found += hit;
+    return hit;
+  };
+  TARN_RETURN_IF_ERROR(Commit([&](const TableMetadata& base, std::vector<PendingFile>* files)
+                                  -> Result<TableMetadata> {
+    found = 0;
+    TARN_ASSIGN_OR_RETURN(TableMetadata next, ProduceSnapshot(base, *io_, c, files));
+    if (found != gone.size()) {
+      return Conflict("files to rewrite changed concurrently: " + std::to_string(found) + " of " +
+                      std::to_string(gone.size()) + " are still live; compact again");
+    }
+    return next;
   }));
   return *metadata_.current_snapshot_id;
 }

@@ -74,11 +74,17 @@ class Table {
 
   // Adds data files as a new snapshot (operation "append"). Returns the new snapshot id.
   Result<int64_t> Append(const std::vector<DataFile>& files, const SummaryProps& props = {});
-  // Removes the live data files whose file_path is in `remove` and adds `add` in one snapshot
+  // Removes the live files whose file_path is in `remove` and adds `add` in one snapshot
   // ("overwrite"; "append" if nothing is removed). Paths not live in the table are ignored, so
   // replaying the same replacement is idempotent. Delete files that applied only to removed
   // files stay until expiry (harmless: they match no live row).
   Result<int64_t> ReplaceFiles(const std::vector<std::string>& remove,
+                               const std::vector<DataFile>& add, const SummaryProps& props = {});
+  // Compaction's commit: like ReplaceFiles, for files whose rows `add` holds unchanged
+  // (operation "replace": readers see the same rows); `remove` may also name delete files
+  // that no remaining data file needs. Errors: kConflict when a file to remove is no longer
+  // live (a concurrent change; compact again).
+  Result<int64_t> RewriteFiles(const std::vector<std::string>& remove,
                                const std::vector<DataFile>& add, const SummaryProps& props = {});
   // Dynamic partition overwrite: removes every live data file in a partition that `add` writes
   // to (same spec and partition tuple) and adds `add` ("overwrite"). Idempotent: replaying it

@@ -2,6 +2,7 @@
 // with byte sizes, as Java writes them when buffering), skipping, schema parsing with named
 // types, and a manifest list written with such blocks by hand.
 #include "tarn/iceberg/avro_decoder.h"
+#include "tarn/base/encoding.h"
 
 #include <gtest/gtest.h>
 
@@ -12,20 +13,6 @@
 
 namespace tarn::iceberg::internal {
 namespace {
-
-void PutLong(std::string* out, int64_t v) {
-  uint64_t z = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-  while (z & ~uint64_t{0x7F}) {
-    out->push_back(static_cast<char>((z & 0x7F) | 0x80));
-    z >>= 7;
-  }
-  out->push_back(static_cast<char>(z));
-}
-
-void PutBytes(std::string* out, std::string_view s) {
-  PutLong(out, static_cast<int64_t>(s.size()));
-  out->append(s);
-}
 
 std::shared_ptr<const AvroSchema> Schema(const std::string& json) {
   auto schema = AvroSchema::Parse(json);
@@ -45,7 +32,7 @@ TEST(AvroDecoderTest, Varints) {
                             -300,
                             std::numeric_limits<int64_t>::max(),
                             std::numeric_limits<int64_t>::min()};
-  for (int64_t v : values) PutLong(&bytes, v);
+  for (int64_t v : values) AppendAvroLong(&bytes, v);
   AvroDecoder d(bytes);
   for (int64_t v : values) EXPECT_EQ(d.Long(), v);
   EXPECT_TRUE(d.ok());
@@ -70,9 +57,9 @@ TEST(AvroDecoderTest, ScalarsAndUnions) {
       {"name": "g", "type": "boolean"}]})");
   ASSERT_NE(schema, nullptr);
   std::string bytes;
-  PutLong(&bytes, 1);  // a: int branch
-  PutLong(&bytes, -7);
-  PutLong(&bytes, 0);  // b: null branch
+  AppendAvroLong(&bytes, 1);  // a: int branch
+  AppendAvroLong(&bytes, -7);
+  AppendAvroLong(&bytes, 0);  // b: null branch
   double c = 2.5;
   float f = -0.25f;
   bytes.append(reinterpret_cast<const char*>(&c), 8);  // little-endian hosts only (test)
@@ -93,7 +80,7 @@ TEST(AvroDecoderTest, ScalarsAndUnions) {
   EXPECT_EQ(d.remaining(), 0u);
 
   std::string bad_branch;
-  PutLong(&bad_branch, 2);
+  AppendAvroLong(&bad_branch, 2);
   AvroDecoder bad(bad_branch);
   EXPECT_EQ(bad.Scalar(fields[0].type).type, AvroType::kNull);
   EXPECT_FALSE(bad.ok());
@@ -103,14 +90,14 @@ TEST(AvroDecoderTest, ScalarsAndUnions) {
 // block of 1 with a positive count, the end.
 std::string LongArrayInBlocks() {
   std::string items, bytes;
-  PutLong(&items, 5);
-  PutLong(&items, 1000);
-  PutLong(&bytes, -2);
-  PutLong(&bytes, static_cast<int64_t>(items.size()));
+  AppendAvroLong(&items, 5);
+  AppendAvroLong(&items, 1000);
+  AppendAvroLong(&bytes, -2);
+  AppendAvroLong(&bytes, static_cast<int64_t>(items.size()));
   bytes += items;
-  PutLong(&bytes, 1);
-  PutLong(&bytes, -3);
-  PutLong(&bytes, 0);
+  AppendAvroLong(&bytes, 1);
+  AppendAvroLong(&bytes, -3);
+  AppendAvroLong(&bytes, 0);
   return bytes;
 }
 
@@ -131,7 +118,7 @@ TEST(AvroDecoderTest, ArraysInBlocks) {
 
   // A count larger than the bytes left is corrupt, not a long loop.
   std::string huge;
-  PutLong(&huge, int64_t{1} << 40);
+  AppendAvroLong(&huge, int64_t{1} << 40);
   AvroDecoder h(huge);
   EXPECT_EQ(h.BlockCount(schema->root()), 0);
   EXPECT_FALSE(h.ok());
@@ -141,12 +128,12 @@ TEST(AvroDecoderTest, MapsSkipTheirKeys) {
   auto schema = Schema(R"({"type": "map", "values": "int"})");
   ASSERT_NE(schema, nullptr);
   std::string bytes;
-  PutLong(&bytes, 2);
-  PutBytes(&bytes, "a");
-  PutLong(&bytes, 1);
-  PutBytes(&bytes, "bb");
-  PutLong(&bytes, 2);
-  PutLong(&bytes, 0);
+  AppendAvroLong(&bytes, 2);
+  AppendAvroBytes(&bytes, "a");
+  AppendAvroLong(&bytes, 1);
+  AppendAvroBytes(&bytes, "bb");
+  AppendAvroLong(&bytes, 2);
+  AppendAvroLong(&bytes, 0);
   AvroDecoder d(bytes);
   std::vector<int64_t> got;
   ForEachItem(d, schema->root(), [&] { got.push_back(*AsLong(d.Scalar(schema->root()->items))); });
@@ -175,9 +162,9 @@ TEST(AvroDecoderTest, SchemasWithNamedTypes) {
   EXPECT_EQ(RecordOf(node->fields[2].type), node);
 
   std::string bytes = "aabb";
-  PutLong(&bytes, 1);
+  AppendAvroLong(&bytes, 1);
   bytes += "ccdd";
-  PutLong(&bytes, 0);
+  AppendAvroLong(&bytes, 0);
   AvroDecoder d(bytes);
   d.Skip(node);
   EXPECT_TRUE(d.ok());
@@ -204,19 +191,19 @@ TEST(AvroDecoderTest, InvalidSchemas) {
 // A container (codec null) holding `records` in one block.
 std::string Container(const std::string& schema, int64_t records, const std::string& data) {
   std::string out("Obj\x01", 4);
-  PutLong(&out, -2);  // the metadata map in a block with a negative count and its size
+  AppendAvroLong(&out, -2);  // the metadata map in a block with a negative count and its size
   std::string meta;
-  PutBytes(&meta, "avro.schema");
-  PutBytes(&meta, schema);
-  PutBytes(&meta, "avro.codec");
-  PutBytes(&meta, "null");
-  PutLong(&out, static_cast<int64_t>(meta.size()));
+  AppendAvroBytes(&meta, "avro.schema");
+  AppendAvroBytes(&meta, schema);
+  AppendAvroBytes(&meta, "avro.codec");
+  AppendAvroBytes(&meta, "null");
+  AppendAvroLong(&out, static_cast<int64_t>(meta.size()));
   out += meta;
-  PutLong(&out, 0);
+  AppendAvroLong(&out, 0);
   std::string sync(16, '\x5a');
   out += sync;
-  PutLong(&out, records);
-  PutBytes(&out, data);
+  AppendAvroLong(&out, records);
+  AppendAvroBytes(&out, data);
   return out + sync;
 }
 
@@ -234,25 +221,25 @@ TEST(AvroDecoderTest, ManifestListFromAnotherWriter) {
       {"name": "manifest_length", "type": "int", "field-id": 501},
       {"name": "partition_spec_id", "type": "int", "field-id": 502}]})";
   std::string data;
-  PutLong(&data, 1);  // extra: one key-value, then the end
-  PutBytes(&data, "k");
-  PutBytes(&data, "v");
-  PutLong(&data, 0);
-  PutLong(&data, 42);  // added_snapshot_id
-  PutLong(&data, 1);   // partitions: the array branch
+  AppendAvroLong(&data, 1);  // extra: one key-value, then the end
+  AppendAvroBytes(&data, "k");
+  AppendAvroBytes(&data, "v");
+  AppendAvroLong(&data, 0);
+  AppendAvroLong(&data, 42);  // added_snapshot_id
+  AppendAvroLong(&data, 1);   // partitions: the array branch
   std::string summaries;
   summaries.push_back(1);  // contains_null
-  PutLong(&summaries, 1);
-  PutBytes(&summaries, "lo");
+  AppendAvroLong(&summaries, 1);
+  AppendAvroBytes(&summaries, "lo");
   summaries.push_back(0);
-  PutLong(&summaries, 0);  // lower_bound null
-  PutLong(&data, -2);
-  PutLong(&data, static_cast<int64_t>(summaries.size()));
+  AppendAvroLong(&summaries, 0);  // lower_bound null
+  AppendAvroLong(&data, -2);
+  AppendAvroLong(&data, static_cast<int64_t>(summaries.size()));
   data += summaries;
-  PutLong(&data, 0);
-  PutBytes(&data, "m.avro");
-  PutLong(&data, 1234);
-  PutLong(&data, 3);
+  AppendAvroLong(&data, 0);
+  AppendAvroBytes(&data, "m.avro");
+  AppendAvroLong(&data, 1234);
+  AppendAvroLong(&data, 3);
   auto list = DecodeManifestList(Container(schema, 1, data));
   ASSERT_TRUE(list.ok()) << list.status().ToString();
   ASSERT_EQ(list->size(), 1u);

@@ -8,14 +8,57 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "tarn/iceberg/file_io.h"
 #include "tarn/iceberg/manifest.h"
+#include "tarn/iceberg/table.h"
 #include "tarn/iceberg/table_metadata.h"
 
 namespace tarn::iceberg::testing {
+
+// A table pointer's cell, shared by every MemoryPointer on it. With `fail` set, swaps fail
+// with that code (once, with fail_once) — e.g. kCommitStateUnknown as a dropped database
+// connection would report.
+struct PointerCell {
+  std::mutex mu;
+  std::string location;
+  std::optional<ErrorCode> fail;
+  bool fail_once = false;
+};
+
+// An in-memory TablePointer: Swap is compare-and-swap on the cell.
+class MemoryPointer : public TablePointer {
+ public:
+  explicit MemoryPointer(std::shared_ptr<PointerCell> cell) : cell_(std::move(cell)) {}
+  Result<std::string> Load() override {
+    std::lock_guard lock(cell_->mu);
+    if (cell_->location.empty()) return NotFound("no table");
+    return cell_->location;
+  }
+  Status Create(const std::string& location) override {
+    std::lock_guard lock(cell_->mu);
+    if (!cell_->location.empty()) return AlreadyExists("table exists");
+    cell_->location = location;
+    return Status::OK();
+  }
+  Status Swap(const std::string& expected, const std::string& next) override {
+    std::lock_guard lock(cell_->mu);
+    if (cell_->fail) {
+      Status st(*cell_->fail, "injected failure");
+      if (cell_->fail_once) cell_->fail.reset();
+      return st;
+    }
+    if (cell_->location != expected) return Conflict("expected " + expected);
+    cell_->location = next;
+    return Status::OK();
+  }
+
+ private:
+  std::shared_ptr<PointerCell> cell_;
+};
 
 // Files in a map; counts reads so tests can assert which manifests were opened.
 class MemoryFileIO final : public FileIO {

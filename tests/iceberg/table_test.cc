@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "iceberg/iceberg_test_util.h"
 #include "tarn/base/ids.h"
 
 namespace tarn::iceberg {
@@ -17,42 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A pointer cell shared by every Table opened on it; Swap is compare-and-swap. `fail_next`
-// makes the next swap report an unknown outcome (as a dropped database connection would).
-struct PointerCell {
-  std::mutex mu;
-  std::string location;
-  bool fail_next = false;
-};
-
-class MemoryPointer : public TablePointer {
- public:
-  explicit MemoryPointer(std::shared_ptr<PointerCell> cell) : cell_(std::move(cell)) {}
-  Result<std::string> Load() override {
-    std::lock_guard lock(cell_->mu);
-    if (cell_->location.empty()) return NotFound("no table");
-    return cell_->location;
-  }
-  Status Create(const std::string& location) override {
-    std::lock_guard lock(cell_->mu);
-    if (!cell_->location.empty()) return AlreadyExists("table exists");
-    cell_->location = location;
-    return Status::OK();
-  }
-  Status Swap(const std::string& expected, const std::string& next) override {
-    std::lock_guard lock(cell_->mu);
-    if (cell_->fail_next) {
-      cell_->fail_next = false;
-      return Status(ErrorCode::kCommitStateUnknown, "connection lost");
-    }
-    if (cell_->location != expected) return Conflict("expected " + expected);
-    cell_->location = next;
-    return Status::OK();
-  }
-
- private:
-  std::shared_ptr<PointerCell> cell_;
-};
+using testing::MemoryPointer;
+using testing::PointerCell;
 
 schema::Schema EventSchema() {
   auto ts = std::make_shared<schema::Type>();
@@ -299,7 +266,8 @@ TEST_F(TableTest, ConcurrentAppendsAllLand) {
 
 TEST_F(TableTest, UnknownCommitOutcomeIsReportedAndKeepsItsFiles) {
   ASSERT_TRUE(table_->Append({File(19700, 1)}).ok());
-  cell_->fail_next = true;
+  cell_->fail = ErrorCode::kCommitStateUnknown;
+  cell_->fail_once = true;
   auto s = table_->Append({File(19701, 1)});
   EXPECT_EQ(s.status().code(), ErrorCode::kCommitStateUnknown);
   // The attempt's metadata file is still there (it may have been committed).

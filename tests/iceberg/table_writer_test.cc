@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 
+#include "iceberg/iceberg_test_util.h"
 #include "schema/schema_test_util.h"
 #include "tarn/base/ids.h"
 #include "tarn/engine/iceberg_read.h"
@@ -24,38 +25,8 @@ using schema::TypeId;
 using schema::testing::F;
 using schema::testing::Prim;
 
-// The table's pointer cell; Swap is compare-and-swap, or fails with `fail` when set.
-struct PointerCell {
-  std::mutex mu;
-  std::string location;
-  std::optional<ErrorCode> fail;
-};
-
-class MemoryPointer : public iceberg::TablePointer {
- public:
-  explicit MemoryPointer(std::shared_ptr<PointerCell> cell) : cell_(std::move(cell)) {}
-  Result<std::string> Load() override {
-    std::lock_guard lock(cell_->mu);
-    if (cell_->location.empty()) return NotFound("no table");
-    return cell_->location;
-  }
-  Status Create(const std::string& location) override {
-    std::lock_guard lock(cell_->mu);
-    if (!cell_->location.empty()) return AlreadyExists("table exists");
-    cell_->location = location;
-    return Status::OK();
-  }
-  Status Swap(const std::string& expected, const std::string& next) override {
-    std::lock_guard lock(cell_->mu);
-    if (cell_->fail) return Status(*cell_->fail, "injected");
-    if (cell_->location != expected) return Conflict("expected " + expected);
-    cell_->location = next;
-    return Status::OK();
-  }
-
- private:
-  std::shared_ptr<PointerCell> cell_;
-};
+using iceberg::testing::MemoryPointer;
+using iceberg::testing::PointerCell;
 
 schema::Schema EventSchema(const std::string& amount_name = "amount") {
   return schema::Schema::Make({F(1, "id", true, Prim(TypeId::kLong)),

@@ -74,4 +74,18 @@ void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
+void AppendAvroLong(std::string* out, int64_t v) {
+  uint64_t z = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+  while (z & ~uint64_t{0x7F}) {
+    out->push_back(static_cast<char>((z & 0x7F) | 0x80));
+    z >>= 7;
+  }
+  out->push_back(static_cast<char>(z));
+}
+
+void AppendAvroBytes(std::string* out, std::string_view s) {
+  AppendAvroLong(out, static_cast<int64_t>(s.size()));
+  out->append(s);
+}
+
 }  // namespace tarn

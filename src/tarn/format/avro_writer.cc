@@ -1,4 +1,5 @@
 #include "tarn/format/avro_writer.h"
+#include "tarn/base/encoding.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -16,29 +17,15 @@ namespace {
 
 std::string Errno() { return std::strerror(errno); }
 
-void PutLong(std::string* out, int64_t v) {
-  uint64_t z = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-  while (z & ~uint64_t{0x7F}) {
-    out->push_back(static_cast<char>((z & 0x7F) | 0x80));
-    z >>= 7;
-  }
-  out->push_back(static_cast<char>(z));
-}
-
-void PutBytes(std::string* out, std::string_view s) {
-  PutLong(out, static_cast<int64_t>(s.size()));
-  out->append(s);
-}
-
 // The container header: magic, metadata {avro.schema, avro.codec}, a random sync marker.
 std::string Header(const std::string& schema_json, const std::string& codec) {
   std::string h("Obj\x01", 4);
-  PutLong(&h, 2);
-  PutBytes(&h, "avro.schema");
-  PutBytes(&h, schema_json);
-  PutBytes(&h, "avro.codec");
-  PutBytes(&h, codec);
-  PutLong(&h, 0);
+  AppendAvroLong(&h, 2);
+  AppendAvroBytes(&h, "avro.schema");
+  AppendAvroBytes(&h, schema_json);
+  AppendAvroBytes(&h, "avro.codec");
+  AppendAvroBytes(&h, codec);
+  AppendAvroLong(&h, 0);
   std::random_device random;
   for (int i = 0; i < 4; ++i) {
     uint32_t word = random();

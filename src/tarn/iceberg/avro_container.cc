@@ -1,4 +1,5 @@
 #include "tarn/iceberg/avro_container.h"
+#include "tarn/base/encoding.h"
 
 #include <zlib.h>
 
@@ -14,20 +15,6 @@ constexpr std::string_view kMagic("Obj\x01", 4);
 constexpr size_t kSyncSize = 16;
 constexpr size_t kBlockBytes = 1 << 20;             // uncompressed bytes per written block
 constexpr size_t kMaxBlockBytes = size_t{1} << 30;  // larger decoded blocks are corrupt
-
-void PutLong(std::string* out, int64_t v) {
-  uint64_t z = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-  while (z & ~uint64_t{0x7F}) {
-    out->push_back(static_cast<char>((z & 0x7F) | 0x80));
-    z >>= 7;
-  }
-  out->push_back(static_cast<char>(z));
-}
-
-void PutBytes(std::string* out, std::string_view s) {
-  PutLong(out, static_cast<int64_t>(s.size()));
-  out->append(s);
-}
 
 std::string RandomSync() {
   std::random_device random;
@@ -105,16 +92,16 @@ Result<std::unique_ptr<AvroContainerWriter>> AvroContainerWriter::Make(
   if (w->encoder_ == nullptr) return Internal("avro-c: cannot make a memory writer");
 
   w->out_.append(kMagic);
-  PutLong(&w->out_, static_cast<int64_t>(metadata.size() + 2));
-  PutBytes(&w->out_, "avro.schema");
-  PutBytes(&w->out_, schema_json);
-  PutBytes(&w->out_, "avro.codec");
-  PutBytes(&w->out_, "deflate");
+  AppendAvroLong(&w->out_, static_cast<int64_t>(metadata.size() + 2));
+  AppendAvroBytes(&w->out_, "avro.schema");
+  AppendAvroBytes(&w->out_, schema_json);
+  AppendAvroBytes(&w->out_, "avro.codec");
+  AppendAvroBytes(&w->out_, "deflate");
   for (const auto& [key, value] : metadata) {
-    PutBytes(&w->out_, key);
-    PutBytes(&w->out_, value);
+    AppendAvroBytes(&w->out_, key);
+    AppendAvroBytes(&w->out_, value);
   }
-  PutLong(&w->out_, 0);
+  AppendAvroLong(&w->out_, 0);
   w->sync_ = RandomSync();
   w->out_.append(w->sync_);
   return w;
@@ -153,8 +140,8 @@ Status AvroContainerWriter::Append() {
 void AvroContainerWriter::FlushBlock() {
   if (block_count_ == 0) return;
   std::string data = Deflate(block_);
-  PutLong(&out_, block_count_);
-  PutBytes(&out_, data);
+  AppendAvroLong(&out_, block_count_);
+  AppendAvroBytes(&out_, data);
   out_.append(sync_);
   block_.clear();
   block_count_ = 0;

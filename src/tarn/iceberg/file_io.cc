@@ -12,31 +12,18 @@
 #include <set>
 #include <thread>
 
+#include "tarn/storage/file_sync.h"
+
 namespace tarn::iceberg {
 namespace {
 
 namespace fs = std::filesystem;
 
-Status Errno(const std::string& what) {
-  int e = errno;
-  std::string msg = what + ": " + std::strerror(e);
-  if (e == ENOENT) return NotFound(msg);
-  if (e == EEXIST) return AlreadyExists(msg);
-  return IOError(msg);
-}
+using storage::FsyncPath;
 
-Status FsyncPath(const std::string& path, int flags) {
-  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) return Errno("opening " + path);
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return Errno("fsync " + path);
-  return Status::OK();
-}
+Status Errno(const std::string& what) { return storage::ErrnoStatus(what); }
 
-Status FsyncDir(const fs::path& dir) {
-  return FsyncPath(dir.empty() ? "." : dir.string(), O_RDONLY | O_DIRECTORY);
-}
+Status FsyncDir(const fs::path& dir) { return storage::FsyncDir(dir.string()); }
 
 // "file:///a/b" and "file:/a/b" -> "/a/b"; anything else unchanged.
 std::string StripFileScheme(std::string_view location) {

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "tarn/storage/file_sync.h"
 #include "tarn/storage/object_store.h"
 
 namespace tarn::storage {
@@ -16,22 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Status Errno(const std::string& what) {
-  int e = errno;
-  std::string msg = what + ": " + std::strerror(e);
-  if (e == ENOENT) return NotFound(msg);
-  if (e == EEXIST) return AlreadyExists(msg);
-  return IOError(msg);
-}
-
-Status FsyncPath(const std::string& path, int flags) {
-  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) return Errno("opening " + path);
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return Errno("fsync " + path);
-  return Status::OK();
-}
+Status Errno(const std::string& what) { return ErrnoStatus(what); }
 
 Status CheckKey(const std::string& key) {
   if (key.empty() || key.front() == '/' || key.back() == '/' || key.find("//") != std::string::npos ||

@@ -77,11 +77,26 @@ std::string FormatIsoTimestamp(UnixMicros t) {
   int64_t rem = secs - days * kSecondsPerDay;
   int y, m, d;
   CivilFromDays(days, &y, &m, &d);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", y, m, d,
-                static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
-                static_cast<int>(rem % 60), static_cast<int>(micros));
-  return buf;
+  if (y < 0 || y > 9999) {  // outside four digits: the general path
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", y, m, d,
+                  static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
+                  static_cast<int>(rem % 60), static_cast<int>(micros));
+    return buf;
+  }
+  // Digits written directly: listings format thousands of timestamps per response.
+  std::string out = "0000-00-00T00:00:00.000000Z";
+  auto put = [&out](size_t end, int64_t v, int width) {
+    for (int i = 0; i < width; ++i, v /= 10) out[end - i] = static_cast<char>('0' + v % 10);
+  };
+  put(3, y, 4);
+  put(6, m, 2);
+  put(9, d, 2);
+  put(12, rem / 3600, 2);
+  put(15, rem / 60 % 60, 2);
+  put(18, rem % 60, 2);
+  put(25, micros, 6);
+  return out;
 }
 
 Result<UnixMicros> ParseIsoTimestamp(std::string_view s) {

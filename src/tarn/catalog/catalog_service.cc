@@ -256,6 +256,11 @@ Result<Partition> CatalogService::GetPartition(const std::string& id) {
 Result<PartitionListing> CatalogService::ListPartitions(const std::string& dataset_id,
                                                         const PartitionListSpec& spec) {
   TARN_ASSIGN_OR_RETURN(auto dataset, GetDataset(dataset_id));
+  return ListPartitions(dataset, spec);
+}
+
+Result<PartitionListing> CatalogService::ListPartitions(const Dataset& dataset,
+                                                        const PartitionListSpec& spec) {
   PartitionQuery q;
   q.dataset_id = dataset.id;
   if (spec.from) {

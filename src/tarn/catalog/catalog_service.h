@@ -133,6 +133,8 @@ class CatalogService {
   Result<Partition> GetPartition(const std::string& id);
   Result<PartitionListing> ListPartitions(const std::string& dataset_id,
                                           const PartitionListSpec& spec);
+  // The same for a dataset the caller has read already (saves the lookup).
+  Result<PartitionListing> ListPartitions(const Dataset& dataset, const PartitionListSpec& spec);
 
   Result<QualityRunOutcome> RecordQualityRun(const std::string& partition_id,
                                              const QualityRunSpec& spec);

@@ -1,5 +1,6 @@
 // CatalogStore over SqlPool: every method is one transaction with '?'-parameterized SQL that
 // both SQLite and PostgreSQL accept.
+#include <algorithm>
 #include <string>
 
 #include "tarn/base/ids.h"
@@ -241,7 +242,13 @@ class SqlCatalogStore final : public CatalogStore {
     sql += " ORDER BY partition_key, id LIMIT ?";
     params.push_back(int64_t{q.limit} + 1);
     PartitionPage page;
-    TARN_ASSIGN_OR_RETURN(page.partitions, ReadAll<Partition>(sql, params, ToPartition));
+    page.partitions.reserve(std::min(q.limit, 5000) + 1);
+    TARN_RETURN_IF_ERROR(pool_->Read([&](SqlConnection& c) {
+      return c.QueryEach(sql, params, [&](const SqlRowView& r) {
+        page.partitions.push_back(PartitionFromView(r));
+        return Status::OK();
+      });
+    }));
     if (page.partitions.size() > static_cast<size_t>(q.limit)) {
       page.partitions.pop_back();
       page.has_more = true;

@@ -34,6 +34,28 @@ UnixMicros SqlRow::Time(size_t i) const {
   return parsed.ok() ? *parsed : 0;
 }
 
+namespace {
+
+class MaterializedRowView final : public SqlRowView {
+ public:
+  explicit MaterializedRowView(const SqlRow& row) : row_(row) {}
+  bool IsNull(size_t i) const override { return row_.IsNull(i); }
+  std::string_view Text(size_t i) const override { return row_.Text(i); }
+  int64_t Int(size_t i) const override { return row_.Int(i); }
+
+ private:
+  const SqlRow& row_;
+};
+
+}  // namespace
+
+Status SqlConnection::QueryEach(std::string_view sql, const SqlParams& params,
+                                const std::function<Status(const SqlRowView&)>& fn) {
+  TARN_ASSIGN_OR_RETURN(SqlResult result, Query(sql, params));
+  for (const SqlRow& row : result.rows) TARN_RETURN_IF_ERROR(fn(MaterializedRowView(row)));
+  return Status::OK();
+}
+
 Result<std::unique_ptr<SqlConnection>> OpenSqlConnection(const std::string& url) {
   if (url.rfind("sqlite:", 0) == 0) return OpenSqliteConnection(url.substr(7));
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {

@@ -42,6 +42,20 @@ class SqlRow {
   std::vector<std::optional<std::string>> cells_;
 };
 
+// A result row borrowed from the driver inside SqlConnection::QueryEach: valid only during the
+// callback, read without copying.
+class SqlRowView {
+ public:
+  virtual ~SqlRowView() = default;
+  virtual bool IsNull(size_t i) const = 0;
+  virtual std::string_view Text(size_t i) const = 0;  // "" for NULL
+  virtual int64_t Int(size_t i) const = 0;            // 0 for NULL
+  std::optional<std::string> OptText(size_t i) const {
+    if (IsNull(i)) return std::nullopt;
+    return std::string(Text(i));
+  }
+};
+
 struct SqlResult {
   std::vector<SqlRow> rows;
   int64_t affected = 0;  // rows changed by INSERT/UPDATE/DELETE
@@ -58,6 +72,11 @@ class SqlConnection {
   // Runs one statement. Errors: kAlreadyExists on unique violations, kFailedPrecondition on
   // check/foreign-key violations, kUnavailable when the server is gone, kInternal otherwise.
   virtual Result<SqlResult> Query(std::string_view sql, const SqlParams& params) = 0;
+  // Runs one query and calls `fn` for each row as it is read, without materializing the
+  // result (the default materializes it with Query). Stops at fn's first error.
+  // Errors: as Query, or fn's.
+  virtual Status QueryEach(std::string_view sql, const SqlParams& params,
+                           const std::function<Status(const SqlRowView&)>& fn);
   // Starts a write transaction (SQLite takes its write lock up front: no upgrade deadlocks).
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;

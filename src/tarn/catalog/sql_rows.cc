@@ -56,6 +56,22 @@ Partition ToPartition(const SqlRow& r) {
           r.OptText(9)};
 }
 
+Partition PartitionFromView(const SqlRowView& r) {
+  Partition p;
+  p.id = r.Text(0);
+  p.dataset_id = r.Text(1);
+  p.partition_key = r.Text(2);
+  p.file_path = r.Text(3);
+  Parse(r.Text(4), &p.format);
+  p.row_count = r.Int(5);
+  p.size_bytes = r.Int(6);
+  Parse(r.Text(7), &p.status);
+  auto created = ParseIsoTimestamp(r.Text(8));
+  p.created_at = created.ok() ? *created : 0;
+  p.schema_version_id = r.OptText(9);
+  return p;
+}
+
 IngestRun ToIngestRun(const SqlRow& r) {
   IngestRun run;
   run.id = r.Text(0);

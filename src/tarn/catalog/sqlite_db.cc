@@ -33,6 +33,24 @@ Status SqliteError(sqlite3* db, int rc, std::string_view what) {
   }
 }
 
+// The current row of a stepping statement, read in place.
+class StatementRowView final : public SqlRowView {
+ public:
+  explicit StatementRowView(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  bool IsNull(size_t i) const override {
+    return sqlite3_column_type(stmt_, static_cast<int>(i)) == SQLITE_NULL;
+  }
+  std::string_view Text(size_t i) const override {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, static_cast<int>(i)));
+    if (text == nullptr) return {};
+    return {text, static_cast<size_t>(sqlite3_column_bytes(stmt_, static_cast<int>(i)))};
+  }
+  int64_t Int(size_t i) const override { return sqlite3_column_int64(stmt_, static_cast<int>(i)); }
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
 class SqliteConnection final : public SqlConnection {
  public:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
@@ -72,6 +90,21 @@ class SqliteConnection final : public SqlConnection {
     if (!st.ok()) return st;
     result.affected = sqlite3_changes(db_);
     return result;
+  }
+
+  Status QueryEach(std::string_view sql, const SqlParams& params,
+                   const std::function<Status(const SqlRowView&)>& fn) override {
+    TARN_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    for (size_t i = 0; i < params.size(); ++i) Bind(stmt, static_cast<int>(i + 1), params[i]);
+    StatementRowView view(stmt);
+    int rc;
+    Status st;
+    while (st.ok() && (rc = sqlite3_step(stmt)) == SQLITE_ROW) st = fn(view);
+    if (st.ok() && rc != SQLITE_DONE) st = SqliteError(db_, rc, "sqlite step");
+    sqlite3_reset(stmt);
+    return st;
   }
 
   Status Begin() override { return Execute("BEGIN IMMEDIATE"); }

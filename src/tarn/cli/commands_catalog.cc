@@ -152,7 +152,7 @@ void AddPartitionCommands(CLI::App& app, GlobalOptions& o, int* rc) {
                                   : catalog::CatalogService::kMaxPartitionPage;
       spec.limit = std::min<int64_t>(want, catalog::CatalogService::kMaxPartitionPage);
       if (spec.limit <= 0) break;
-      TARN_ASSIGN_OR_RETURN(auto page, lake.catalog().ListPartitions(d.id, spec));
+      TARN_ASSIGN_OR_RETURN(auto page, lake.catalog().ListPartitions(d, spec));
       for (auto& p : page.partitions) all.push_back(std::move(p));
       if (!page.next_cursor) break;
       spec.cursor = page.next_cursor;

@@ -98,7 +98,7 @@ Result<std::string> SeedDemo(lake::Lake& lake) {
   }
 
   // Every landed partition gets a quality run; the second batch fails its null-rate rule.
-  TARN_ASSIGN_OR_RETURN(auto listing, cat.ListPartitions(raw.dataset.id, {}));
+  TARN_ASSIGN_OR_RETURN(auto listing, cat.ListPartitions(raw.dataset, {}));
   int quarantined = 0;
   for (size_t i = 0; i < listing.partitions.size(); ++i) {
     const auto& p = listing.partitions[i];

@@ -38,7 +38,7 @@ Status ReadRaw(catalog::CatalogService& catalog, const std::string& dataset_id,
   catalog::PartitionListSpec spec;
   spec.limit = catalog::CatalogService::kMaxPartitionPage;
   while (true) {
-    TARN_ASSIGN_OR_RETURN(auto page, catalog.ListPartitions(dataset.id, spec));
+    TARN_ASSIGN_OR_RETURN(auto page, catalog.ListPartitions(dataset, spec));
     for (const auto& p : page.partitions) {
       if (p.format != catalog::FileFormat::kAvro) continue;
       // A file without a recorded version was written under the version it embeds.

@@ -123,7 +123,7 @@ Result<Reply> ListPartitions(CatalogService& cat, const Call& call) {
     spec.limit = std::strtoll(limit->c_str(), &end, 10);
     if (limit->empty() || *end != '\0') return InvalidArgument("limit: must be an integer");
   }
-  TARN_ASSIGN_OR_RETURN(auto listing, cat.ListPartitions(d.id, spec));
+  TARN_ASSIGN_OR_RETURN(auto listing, cat.ListPartitions(d, spec));
   Reply reply;
   std::string& out = reply.text;
   out.reserve(64 + listing.partitions.size() * 400);

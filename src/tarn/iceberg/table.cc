@@ -2,6 +2,7 @@
 #include "tarn/iceberg/table.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <thread>
 
@@ -13,12 +14,18 @@ namespace {
 
 int64_t NowMs() { return Clock::System().Now() / 1000; }
 
-// "<location>/metadata/00012-<uuid>.metadata.json": the version counts commits, so a listing
-// of the metadata directory reads in history order.
-std::string NextMetadataLocation(const TableMetadata& next) {
-  char version[16];
-  std::snprintf(version, sizeof version, "%05zu", next.metadata_log.size());
-  return next.location + "/metadata/" + version + "-" + NewUuid() + ".metadata.json";
+// "<location>/metadata/00012-<uuid>.metadata.json": the version is one above the previous
+// file's (0 for a new table), so a listing of the metadata directory reads in history order.
+std::string NextMetadataLocation(const TableMetadata& next, const std::string& previous) {
+  long long version = 0;
+  if (!previous.empty()) {
+    size_t slash = previous.rfind('/');
+    version = std::strtoll(previous.c_str() + (slash == std::string::npos ? 0 : slash + 1),
+                           nullptr, 10) + 1;
+  }
+  char digits[24];
+  std::snprintf(digits, sizeof digits, "%05lld", version);
+  return next.location + "/metadata/" + digits + "-" + NewUuid() + ".metadata.json";
 }
 
 // Keeps the metadata log at most write.metadata.previous-versions-max (default 100) long.
@@ -62,7 +69,7 @@ Result<std::unique_ptr<Table>> Table::Create(std::unique_ptr<TablePointer> point
                                              const TableMetadata& initial) {
   std::unique_ptr<Table> t(new Table(std::move(pointer), std::move(io)));
   t->metadata_ = initial;
-  t->location_ = NextMetadataLocation(initial);
+  t->location_ = NextMetadataLocation(initial, "");
   TARN_RETURN_IF_ERROR(t->io_->Write(t->location_, WriteTableMetadata(initial)));
   Status st = t->pointer_->Create(t->location_);
   if (!st.ok()) {
@@ -104,7 +111,7 @@ Status Table::Commit(const MetadataChange& change, int max_attempts) {
     if (!next.ok()) return next.status();
     next->last_updated_ms = std::max(NowMs(), metadata_.last_updated_ms + 1);
     AppendMetadataLog(&next.value(), metadata_, location_);
-    std::string location = NextMetadataLocation(*next);
+    std::string location = NextMetadataLocation(*next, location_);
     files.push_back({location, WriteTableMetadata(*next)});
     Status st = io_->WriteAll(files);
     if (!st.ok()) return st;  // WriteAll removed what it created

@@ -98,7 +98,9 @@ Result<E> ParseEnum(std::string_view field, const std::string& value, std::strin
   return out;
 }
 
-std::string EncodeCursor(const Partition& p) { return Base64UrlEncode(p.partition_key + "\n" + p.id); }
+std::string EncodeCursor(std::string_view key, std::string_view id) {
+  return Base64UrlEncode(std::string(key) + "\n" + std::string(id));
+}
 
 Result<std::pair<std::string, std::string>> DecodeCursor(const std::string& cursor) {
   auto raw = Base64UrlDecode(cursor);
@@ -259,8 +261,10 @@ Result<PartitionListing> CatalogService::ListPartitions(const std::string& datas
   return ListPartitions(dataset, spec);
 }
 
-Result<PartitionListing> CatalogService::ListPartitions(const Dataset& dataset,
-                                                        const PartitionListSpec& spec) {
+// The store query for a listing request. Errors: kInvalidArgument / kFailedPrecondition
+// naming the bad parameter.
+Result<PartitionQuery> CatalogService::PartitionQueryFor(const Dataset& dataset,
+                                                         const PartitionListSpec& spec) {
   PartitionQuery q;
   q.dataset_id = dataset.id;
   if (spec.from) {
@@ -283,11 +287,33 @@ Result<PartitionListing> CatalogService::ListPartitions(const Dataset& dataset,
     return Rule("limit: must be between 1 and " + std::to_string(kMaxPartitionPage));
   }
   q.limit = static_cast<int>(spec.limit);
+  return q;
+}
+
+Result<PartitionListing> CatalogService::ListPartitions(const Dataset& dataset,
+                                                        const PartitionListSpec& spec) {
+  TARN_ASSIGN_OR_RETURN(PartitionQuery q, PartitionQueryFor(dataset, spec));
   TARN_ASSIGN_OR_RETURN(auto page, store_->ListPartitions(q));
   PartitionListing out;
-  if (page.has_more) out.next_cursor = EncodeCursor(page.partitions.back());
+  if (page.has_more) {
+    out.next_cursor = EncodeCursor(page.partitions.back().partition_key, page.partitions.back().id);
+  }
   out.partitions = std::move(page.partitions);
   return out;
+}
+
+Result<std::optional<std::string>> CatalogService::VisitPartitions(
+    const Dataset& dataset, const PartitionListSpec& spec,
+    const std::function<Status(const PartitionRow&)>& fn) {
+  TARN_ASSIGN_OR_RETURN(PartitionQuery q, PartitionQueryFor(dataset, spec));
+  std::string last_key, last_id;
+  TARN_ASSIGN_OR_RETURN(bool has_more, store_->VisitPartitions(q, [&](const PartitionRow& r) {
+    last_key = r.partition_key;
+    last_id = r.id;
+    return fn(r);
+  }));
+  if (!has_more) return std::optional<std::string>();
+  return std::optional<std::string>(EncodeCursor(last_key, last_id));
 }
 
 Result<QualityRunOutcome> CatalogService::RecordQualityRun(const std::string& partition_id,

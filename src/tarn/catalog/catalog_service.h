@@ -7,6 +7,7 @@
 // Thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -135,6 +136,11 @@ class CatalogService {
                                           const PartitionListSpec& spec);
   // The same for a dataset the caller has read already (saves the lookup).
   Result<PartitionListing> ListPartitions(const Dataset& dataset, const PartitionListSpec& spec);
+  // The same page handed to `fn` row by row, without materializing it (for large listings);
+  // returns the cursor of the next page, if any. Errors: as ListPartitions, or fn's.
+  Result<std::optional<std::string>> VisitPartitions(
+      const Dataset& dataset, const PartitionListSpec& spec,
+      const std::function<Status(const PartitionRow&)>& fn);
 
   Result<QualityRunOutcome> RecordQualityRun(const std::string& partition_id,
                                              const QualityRunSpec& spec);
@@ -152,6 +158,7 @@ class CatalogService {
   Status EnsureAdminToken(const std::string& name, const std::string& secret);
 
  private:
+  Result<PartitionQuery> PartitionQueryFor(const Dataset& dataset, const PartitionListSpec& spec);
   std::unique_ptr<CatalogStore> store_;
   storage::LakeLocation lake_;
 };

@@ -5,6 +5,7 @@
 // Thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -115,6 +116,10 @@ class CatalogStore {
   // Errors: kNotFound.
   virtual Result<Partition> GetPartition(const std::string& id) = 0;
   virtual Result<PartitionPage> ListPartitions(const PartitionQuery& query) = 0;
+  // The same rows, handed to `fn` one by one as they are read (up to query.limit); returns
+  // has_more. Errors: the store's, or fn's first.
+  virtual Result<bool> VisitPartitions(const PartitionQuery& query,
+                                       const std::function<Status(const PartitionRow&)>& fn) = 0;
   // Errors: kNotFound (partition). kFailedPrecondition if moving to/from promoted is refused.
   virtual Status SetPartitionStatus(const std::string& partition_id, PartitionStatus status) = 0;
 

@@ -64,4 +64,34 @@ bool Parse(std::string_view s, BackfillStatus* out) { return ValueOf(kBackfillSt
 std::string_view ToString(IngestStatus v) { return NameOf(kIngestStatuses, v); }
 bool Parse(std::string_view s, IngestStatus* out) { return ValueOf(kIngestStatuses, s, out); }
 
+Partition ToOwnedPartition(const PartitionRow& r) {
+  Partition p;
+  p.id = r.id;
+  p.dataset_id = r.dataset_id;
+  p.partition_key = r.partition_key;
+  p.file_path = r.file_path;
+  p.format = r.format;
+  p.row_count = r.row_count;
+  p.size_bytes = r.size_bytes;
+  p.status = r.status;
+  p.created_at = r.created_at;
+  if (r.schema_version_id) p.schema_version_id = std::string(*r.schema_version_id);
+  return p;
+}
+
+PartitionRow AsPartitionRow(const Partition& p) {
+  PartitionRow r;
+  r.id = p.id;
+  r.dataset_id = p.dataset_id;
+  r.partition_key = p.partition_key;
+  r.file_path = p.file_path;
+  r.format = p.format;
+  r.row_count = p.row_count;
+  r.size_bytes = p.size_bytes;
+  r.status = p.status;
+  r.created_at = p.created_at;
+  if (p.schema_version_id) r.schema_version_id = *p.schema_version_id;
+  return r;
+}
+
 }  // namespace tarn::catalog

@@ -125,6 +125,21 @@ struct IngestRun {
   std::optional<UnixMicros> finished_at;
 };
 
+// A partition row borrowed from the store while a listing is visited: the views are valid only
+// inside the visitor's callback.
+struct PartitionRow {
+  std::string_view id, dataset_id, partition_key, file_path;
+  FileFormat format = FileFormat::kParquet;
+  int64_t row_count = 0, size_bytes = 0;
+  PartitionStatus status = PartitionStatus::kLanded;
+  UnixMicros created_at = 0;
+  std::optional<std::string_view> schema_version_id;
+};
+
+// Copies a borrowed row into an owned Partition, and borrows a Partition as a row.
+Partition ToOwnedPartition(const PartitionRow& r);
+PartitionRow AsPartitionRow(const Partition& p);
+
 // An Iceberg table of the curated or serving zone: where its current metadata file is.
 struct TableRecord {
   std::string ns;  // the zone: "curated" or "serving"

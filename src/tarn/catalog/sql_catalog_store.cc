@@ -220,6 +220,17 @@ class SqlCatalogStore final : public CatalogStore {
   }
 
   Result<PartitionPage> ListPartitions(const PartitionQuery& q) override {
+    PartitionPage page;
+    page.partitions.reserve(std::min(q.limit, 5000));
+    TARN_ASSIGN_OR_RETURN(page.has_more, VisitPartitions(q, [&](const PartitionRow& r) {
+      page.partitions.push_back(ToOwnedPartition(r));
+      return Status::OK();
+    }));
+    return page;
+  }
+
+  Result<bool> VisitPartitions(const PartitionQuery& q,
+                               const std::function<Status(const PartitionRow&)>& fn) override {
     std::string sql = std::string("SELECT ") + kPartitionCols + " FROM partitions WHERE dataset_id = ?";
     SqlParams params{q.dataset_id};
     if (q.status) {
@@ -241,20 +252,15 @@ class SqlCatalogStore final : public CatalogStore {
     }
     sql += " ORDER BY partition_key, id LIMIT ?";
     params.push_back(int64_t{q.limit} + 1);
-    PartitionPage page;
-    page.partitions.reserve(std::min(q.limit, 5000) + 1);
+    int seen = 0;
     TARN_RETURN_IF_ERROR(pool_->Read([&](SqlConnection& c) {
       return c.QueryEach(sql, params, [&](const SqlRowView& r) {
-        page.partitions.push_back(PartitionFromView(r));
-        return Status::OK();
+        return ++seen > q.limit ? Status::OK() : fn(PartitionRowFromView(r));
       });
     }));
-    if (page.partitions.size() > static_cast<size_t>(q.limit)) {
-      page.partitions.pop_back();
-      page.has_more = true;
-    }
-    return page;
+    return seen > q.limit;
   }
+
 
   Status SetPartitionStatus(const std::string& id, PartitionStatus status) override {
     return Write([&](SqlConnection& c) -> Status {

@@ -56,8 +56,8 @@ Partition ToPartition(const SqlRow& r) {
           r.OptText(9)};
 }
 
-Partition PartitionFromView(const SqlRowView& r) {
-  Partition p;
+PartitionRow PartitionRowFromView(const SqlRowView& r) {
+  PartitionRow p;
   p.id = r.Text(0);
   p.dataset_id = r.Text(1);
   p.partition_key = r.Text(2);
@@ -68,7 +68,7 @@ Partition PartitionFromView(const SqlRowView& r) {
   Parse(r.Text(7), &p.status);
   auto created = ParseIsoTimestamp(r.Text(8));
   p.created_at = created.ok() ? *created : 0;
-  p.schema_version_id = r.OptText(9);
+  if (!r.IsNull(9)) p.schema_version_id = r.Text(9);
   return p;
 }
 

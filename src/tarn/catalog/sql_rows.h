@@ -29,8 +29,8 @@ DataSource ToSource(const SqlRow& r);
 Dataset ToDataset(const SqlRow& r);
 SchemaVersion ToSchema(const SqlRow& r);
 Partition ToPartition(const SqlRow& r);
-// The same from a borrowed row (listings read thousands of rows without materializing them).
-Partition PartitionFromView(const SqlRowView& r);
+// A borrowed partition row (listings read thousands of rows without materializing them).
+PartitionRow PartitionRowFromView(const SqlRowView& r);
 IngestRun ToIngestRun(const SqlRow& r);
 QualityRun ToRun(const SqlRow& r);
 BackfillRecord ToBackfill(const SqlRow& r);

@@ -127,13 +127,18 @@ Json ToJson(const catalog::SchemaVersion& v) {
 
 void AppendPartitionJson(std::string* out, const catalog::Partition& p,
                          const storage::LakeLocation& lake) {
+  AppendPartitionJson(out, catalog::AsPartitionRow(p), lake);
+}
+
+void AppendPartitionJson(std::string* out, const catalog::PartitionRow& p,
+                         const storage::LakeLocation& lake) {
   // Keys in sorted order, as the Json documents of every other response print them.
-  auto key = [out](const char* k) {
+  auto key = [out](std::string_view k) {
     *out += out->back() == '{' ? "\"" : ",\"";
     *out += k;
     *out += "\":";
   };
-  auto str = [&](const char* k, std::string_view v) {
+  auto str = [&](std::string_view k, std::string_view v) {
     key(k);
     AppendJsonString(out, v);
   };

@@ -45,6 +45,8 @@ Json ToJson(const catalog::Partition& p, const storage::LakeLocation& lake);
 // partitions per response, and building a document for them costs more than the query.
 void AppendPartitionJson(std::string* out, const catalog::Partition& p,
                          const storage::LakeLocation& lake);
+void AppendPartitionJson(std::string* out, const catalog::PartitionRow& p,
+                         const storage::LakeLocation& lake);
 Json ToJson(const catalog::QualityRun& r);
 Json ToJson(const catalog::ApiToken& t);
 Json ToJson(const catalog::IngestRun& r);

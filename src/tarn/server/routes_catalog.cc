@@ -123,22 +123,26 @@ Result<Reply> ListPartitions(CatalogService& cat, const Call& call) {
     spec.limit = std::strtoll(limit->c_str(), &end, 10);
     if (limit->empty() || *end != '\0') return InvalidArgument("limit: must be an integer");
   }
-  TARN_ASSIGN_OR_RETURN(auto listing, cat.ListPartitions(d, spec));
+  // Rendered row by row from the store's borrowed rows: listings can be thousands of rows.
   Reply reply;
   std::string& out = reply.text;
-  out.reserve(64 + listing.partitions.size() * 400);
-  out += "{\"next_cursor\":";
-  if (listing.next_cursor) {
-    AppendJsonString(&out, *listing.next_cursor);
+  out.reserve(64 + std::min<int64_t>(spec.limit, 5000) * 420);
+  out += "{\"partitions\":[";
+  bool first = true;
+  TARN_ASSIGN_OR_RETURN(auto next_cursor,
+                        cat.VisitPartitions(d, spec, [&](const catalog::PartitionRow& row) {
+                          if (!first) out += ',';
+                          first = false;
+                          AppendPartitionJson(&out, row, cat.lake());
+                          return Status::OK();
+                        }));
+  out += "],\"next_cursor\":";
+  if (next_cursor) {
+    AppendJsonString(&out, *next_cursor);
   } else {
     out += "null";
   }
-  out += ",\"partitions\":[";
-  for (size_t i = 0; i < listing.partitions.size(); ++i) {
-    if (i) out += ',';
-    AppendPartitionJson(&out, listing.partitions[i], cat.lake());
-  }
-  out += "]}";
+  out += '}';
   return reply;
 }
 

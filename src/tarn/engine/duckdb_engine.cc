@@ -194,7 +194,7 @@ Result<std::unique_ptr<DuckDb>> DuckDb::OpenWith(
 }
 
 Result<std::unique_ptr<DuckDb>> DuckDb::OpenSandboxed(const SandboxOptions& options) {
-  std::vector<std::pair<std::string, std::string>> settings = {{"TimeZone", "UTC"}};
+  std::vector<std::pair<std::string, std::string>> settings;
   if (options.memory_limit_bytes > 0) {
     settings.emplace_back("memory_limit", std::to_string(options.memory_limit_bytes) + "B");
   }
@@ -208,7 +208,8 @@ Result<std::unique_ptr<DuckDb>> DuckDb::OpenSandboxed(const SandboxOptions& opti
     dirs += (dirs.empty() ? "'" : ", '") + quoted + "'";
   }
   for (const std::string& sql :
-       {"SET allowed_directories = [" + dirs + "]", std::string("SET enable_external_access = false"),
+       {std::string("SET TimeZone = 'UTC'"), "SET allowed_directories = [" + dirs + "]",
+        std::string("SET enable_external_access = false"),
         std::string("SET allow_community_extensions = false"),
         std::string("SET lock_configuration = true")}) {
     Status st = db->Exec(sql);

@@ -43,7 +43,8 @@ struct StatementShape {
   std::vector<Column> columns;
 };
 
-// Where a sandboxed database may read: nothing outside `readable_directories` (absolute paths
+// Where a sandboxed database may read (and COPY may write: callers decide which statements
+// run): nothing outside `readable_directories` (absolute paths
 // ending in '/'), no extensions loaded or installed, no settings changed after opening (the
 // configuration is locked), time zone UTC.
 struct SandboxOptions {

@@ -83,6 +83,10 @@ class Session {
   virtual Result<std::unique_ptr<ResultStream>> Execute(
       const std::string& sql, const std::vector<std::optional<std::string>>& params) = 0;
 
+  // Writes the statement's rows to a Parquet file at `path`, streamed. `path` must lie in the
+  // session's export directory (QueryService::OpenSession). Errors: as Execute; kIOError.
+  virtual Status ExportParquet(const std::string& sql, const std::string& path) = 0;
+
   // Cancels the statement running now, if any (from any thread); its stream then fails with
   // kUnavailable "canceled".
   virtual void Interrupt() = 0;
@@ -96,6 +100,9 @@ class QueryService {
   // A session that reads the zones `grants` allow (admin: curated and serving).
   // Errors: kInternal (DuckDB cannot start), kIOError.
   Result<std::unique_ptr<Session>> OpenSession(const catalog::Grants& grants) const;
+  // Also writable by ExportParquet: `export_directory` (absolute; for the CLI's --out).
+  Result<std::unique_ptr<Session>> OpenSession(const catalog::Grants& grants,
+                                               const std::string& export_directory) const;
 
   const QueryLimits& limits() const { return limits_; }
 

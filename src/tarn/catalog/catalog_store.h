@@ -128,11 +128,10 @@ class CatalogStore {
   // Errors: kNotFound (partition).
   virtual Result<RecordedQualityRun> RecordQualityRun(const QualityRun& run) = 0;
   virtual Result<std::vector<QualityRun>> ListQualityRuns(const std::string& partition_id) = 0;
-  // The dataset's latest passed runs with details on partitions whose key sorts before
-  // `before_key`, newest key first (one run per partition: its latest). For anomaly baselines.
-  virtual Result<std::vector<KeyedQualityRun>> RecentPassedRuns(const std::string& dataset_id,
-                                                                const std::string& before_key,
-                                                                int limit) = 0;
+  // The dataset's latest passed runs with details on the partitions registered before
+  // `before` (by key, then registration time), newest first (one run per partition: its
+  // latest). For anomaly baselines.
+  virtual Result<std::vector<KeyedQualityRun>> RecentPassedRuns(const Partition& before, int limit) = 0;
 
   // Promotion specs, versioned per raw dataset. Put stores a new version unless the spec
   // equals the latest (then returns that). Errors: kNotFound (dataset).

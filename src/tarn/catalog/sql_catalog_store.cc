@@ -324,10 +324,8 @@ class SqlCatalogStore final : public CatalogStore {
                                {partition_id}, ToRun);
   }
 
-  Result<std::vector<KeyedQualityRun>> RecentPassedRuns(const std::string& dataset_id,
-                                                        const std::string& before_key,
-                                                        int limit) override {
-    return SqlRecentPassedRuns(*pool_, dataset_id, before_key, limit);
+  Result<std::vector<KeyedQualityRun>> RecentPassedRuns(const Partition& before, int limit) override {
+    return SqlRecentPassedRuns(*pool_, before, limit);
   }
   Result<PromotionSpecVersion> PutPromotionSpec(const std::string& dataset_id,
                                                 const std::string& spec_json) override {

@@ -23,8 +23,8 @@ Status CheckDataset(SqlConnection& c, const std::string& dataset_id) {
 
 }  // namespace
 
-Result<std::vector<KeyedQualityRun>> SqlRecentPassedRuns(SqlPool& pool, const std::string& dataset_id,
-                                                         const std::string& before_key, int limit) {
+Result<std::vector<KeyedQualityRun>> SqlRecentPassedRuns(SqlPool& pool, const Partition& before,
+                                                         int limit) {
   std::vector<KeyedQualityRun> out;
   TARN_RETURN_IF_ERROR(pool.Read([&](SqlConnection& c) -> Status {
     std::string cols;
@@ -36,9 +36,10 @@ Result<std::vector<KeyedQualityRun>> SqlRecentPassedRuns(SqlPool& pool, const st
         auto res, c.Query("SELECT p.partition_key, " + cols +
                               " FROM data_quality_runs r JOIN partitions p ON p.id = r.partition_id "
                               "WHERE r.dataset_id = ? AND r.status = 'passed' AND r.details IS NOT NULL "
-                              "AND p.partition_key < ? ORDER BY p.partition_key DESC, r.run_at DESC "
-                              "LIMIT ?",
-                          {dataset_id, before_key, int64_t{limit} * 4}));
+                              "AND (p.partition_key < ? OR (p.partition_key = ? AND p.created_at < ?)) "
+                              "ORDER BY p.partition_key DESC, p.created_at DESC, r.run_at DESC LIMIT ?",
+                          {before.dataset_id, before.partition_key, before.partition_key,
+                           FormatIsoTimestamp(before.created_at), int64_t{limit} * 4}));
     std::set<std::string> seen;  // partitions: their latest run only
     for (const SqlRow& r : res.rows) {
       if (static_cast<int>(out.size()) >= limit) break;

@@ -11,8 +11,8 @@
 
 namespace tarn::catalog {
 
-Result<std::vector<KeyedQualityRun>> SqlRecentPassedRuns(SqlPool& pool, const std::string& dataset_id,
-                                                         const std::string& before_key, int limit);
+Result<std::vector<KeyedQualityRun>> SqlRecentPassedRuns(SqlPool& pool, const Partition& before,
+                                                         int limit);
 Result<PromotionSpecVersion> SqlPutPromotionSpec(SqlPool& pool, const std::string& dataset_id,
                                                  const std::string& spec_json);
 Result<std::optional<PromotionSpecVersion>> SqlGetPromotionSpec(SqlPool& pool,

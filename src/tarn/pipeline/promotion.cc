@@ -160,8 +160,8 @@ Status WriteFileAtomic(const fs::path& path, const std::string& text) {
   return storage::FsyncDir(path.parent_path().string());
 }
 
-// Comparable earlier partitions: the same hour of day for hourly keys, else any.
-bool Comparable(const std::string& key, const std::string& other) {
+// Whether two partition keys name the same hour of day (daily keys: always).
+bool SameHour(const std::string& key, const std::string& other) {
   size_t h = key.find("/hour=");
   if (h == std::string::npos) return true;
   size_t oh = other.find("/hour=");
@@ -300,15 +300,18 @@ class Promotion {
     TARN_ASSIGN_OR_RETURN(quality::Profile profile,
                           quality::ComputeProfile(*db_, "(SELECT * EXCLUDE (_tarn_seq) FROM p)"));
     TARN_ASSIGN_OR_RETURN(auto baseline_runs,
-                          cat_.store().RecentPassedRuns(ds_.id, p.partition_key, spec_.anomaly.window * 4));
-    std::vector<quality::Profile> baseline;  // oldest first
+                          cat_.store().RecentPassedRuns(p, spec_.anomaly.window * 4));
+    // Comparable partitions: the same hour of day when there are enough of them, else all.
+    std::vector<quality::Profile> same_hour, any;  // oldest first
     for (auto it = baseline_runs.rbegin(); it != baseline_runs.rend(); ++it) {
-      if (!Comparable(p.partition_key, it->partition_key)) continue;
       json details = json::parse(*it->run.details, nullptr, false);
       if (!details.is_object() || !details.contains("profile")) continue;
       auto prof = quality::ProfileFromJson(details["profile"].dump());
-      if (prof.ok()) baseline.push_back(std::move(*prof));
+      if (!prof.ok()) continue;
+      if (SameHour(p.partition_key, it->partition_key)) same_hour.push_back(*prof);
+      any.push_back(std::move(*prof));
     }
+    const auto& baseline = static_cast<int>(same_hour.size()) >= spec_.anomaly.min_history ? same_hour : any;
     quality::AnomalyScore anomaly = quality::ScoreAnomaly(profile, baseline, spec_.anomaly);
 
     int blocking = 0, passed_rules = 0;
@@ -366,7 +369,7 @@ class Promotion {
     run.details = details.dump();
     if (out->outcome != "passed") {
       // The report first: a quarantined status always has its report.
-      std::string rel = "quarantine/" + ds_.name + "/" + p.partition_key + "/report.json";
+      std::string rel = "quarantine/" + ds_.name + "/" + p.partition_key + "/" + p.id + "/report.json";
       json report = {{"dataset", "raw." + ds_.name}, {"partition_id", p.id},
                      {"partition_key", p.partition_key}, {"file", p.file_path},
                      {"verdict", out->outcome}, {"reason", out->reason}, {"rows", out->rows_in},

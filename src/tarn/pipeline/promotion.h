@@ -5,7 +5,7 @@
 // partitions, and record the quality run (with per-rule results) and the partition's status.
 // A partition that fails a blocking rule or the anomaly threshold is quarantined: it stays in
 // raw and gets quarantine/<dataset>/<partition-key>/report.json (failed rules, counts, sample
-// rows). The passing ones are deduplicated by the spec's key (within the batch: the latest
+// rows; one directory per raw file: quarantine/<dataset>/<partition-key>/<partition-id>/). The passing ones are deduplicated by the spec's key (within the batch: the latest
 // event time wins) and upserted by key into the curated Iceberg table (created on first use,
 // partitioned by event time) in ONE commit whose summary names the raw partitions and quality
 // runs; then lineage rows and their `promoted` status are recorded in one catalog transaction.

@@ -247,7 +247,7 @@ Result<PromotionSpec> ParsePromotionSpec(const std::string& text) {
   if (!doc.is_object()) return InvalidArgument("promotion spec must be a mapping");
   const std::string top = "promotion spec";
   TARN_RETURN_IF_ERROR(Known(doc, top, {"target", "key", "event_time", "partition_by", "cast",
-                                        "clean", "quality", "alerts", "quarantine_rows"}));
+                                        "clean", "quality", "alerts"}));
   PromotionSpec spec;
   TARN_ASSIGN_OR_RETURN(spec.target, String(doc, "target", top, true));
   for (char c : spec.target) {
@@ -262,10 +262,6 @@ Result<PromotionSpec> ParsePromotionSpec(const std::string& text) {
   if (spec.partition_by.empty()) spec.partition_by = {"days(" + spec.event_time + ")"};
   TARN_ASSIGN_OR_RETURN(spec.cast, Mapping(doc, "cast", top));
   TARN_ASSIGN_OR_RETURN(spec.clean, Mapping(doc, "clean", top));
-  if (auto it = doc.find("quarantine_rows"); it != doc.end()) {
-    if (!it->is_boolean()) return InvalidArgument(top + ": 'quarantine_rows' must be true or false");
-    spec.quarantine_rows = it->get<bool>();
-  }
   if (auto it = doc.find("alerts"); it != doc.end() && !it->is_null()) {
     if (!it->is_array()) return InvalidArgument(top + ": 'alerts' must be a list");
     spec.alerts_json = it->dump();
@@ -336,8 +332,7 @@ std::string PromotionSpecToJson(const PromotionSpec& spec) {
                   {"warn", spec.anomaly.warn},
                   {"block", spec.anomaly.block},
                   {"min_history", spec.anomaly.min_history}}}}},
-              {"alerts", json::parse(spec.alerts_json)},
-              {"quarantine_rows", spec.quarantine_rows}};
+              {"alerts", json::parse(spec.alerts_json)}};
   return out.dump();
 }
 

@@ -59,7 +59,6 @@ struct PromotionSpec {
   std::vector<Rule> rules;
   AnomalySpec anomaly;
   std::string alerts_json = "[]";    // the alerts list, as JSON (see alerts.h)
-  bool quarantine_rows = false;      // row policy: offending rows to a quarantine table
 };
 
 // Parses YAML (or JSON, which is YAML). Errors: kInvalidArgument naming the field (unknown

@@ -16,7 +16,7 @@
 #include "tarn/engine/table_writer.h"
 #include "tarn/iceberg/scan.h"
 #include "tarn/iceberg/table_update.h"
-#include "tarn/ingest/raw_reader.h"
+#include "tarn/format/avro_reader.h"
 #include "tarn/lake/lake.h"
 #include "tarn/quality/profile.h"
 #include "tarn/quality/rules.h"
@@ -168,6 +168,47 @@ bool SameHour(const std::string& key, const std::string& other) {
   return oh != std::string::npos && key.substr(h) == other.substr(oh);
 }
 
+// Appends field `index` of an avro-c record (-1: absent from the file, NULL) as the column
+// JsonColumn declares for `field`: numbers and strings as themselves, decimals as exact
+// decimal text, anything nested as its JSON.
+void AppendField(avro_value_t& record, int index, const schema::NestedField& field, engine::Appender& out) {
+  if (index < 0) return out.Null();
+  avro_value_t v;
+  if (avro_value_get_by_index(&record, index, &v, nullptr) != 0) return out.Null();
+  if (avro_value_get_type(&v) == AVRO_UNION) {
+    avro_value_t branch;
+    if (avro_value_get_current_branch(&v, &branch) != 0) return out.Null();
+    v = branch;
+  }
+  if (field.type->id == TypeId::kDecimal) {
+    std::string text = format::AvroValueToJson(v);
+    if (text.size() >= 2 && text.front() == '"') text = text.substr(1, text.size() - 2);
+    return text == "null" ? out.Null() : out.Varchar(text);
+  }
+  switch (avro_value_get_type(&v)) {
+    case AVRO_NULL: return out.Null();
+    case AVRO_BOOLEAN: { int b = 0; avro_value_get_boolean(&v, &b); return out.Bool(b != 0); }
+    case AVRO_INT32: { int32_t i = 0; avro_value_get_int(&v, &i); return out.Int32(i); }
+    case AVRO_INT64: { int64_t i = 0; avro_value_get_long(&v, &i); return out.Int64(i); }
+    case AVRO_FLOAT: { float f = 0; avro_value_get_float(&v, &f); return out.Float(f); }
+    case AVRO_DOUBLE: { double d = 0; avro_value_get_double(&v, &d); return out.Double(d); }
+    case AVRO_STRING: {
+      const char* str = nullptr;
+      size_t size = 0;
+      avro_value_get_string(&v, &str, &size);
+      return out.Varchar(std::string_view(str, size ? size - 1 : 0));  // size counts the NUL
+    }
+    case AVRO_ENUM: {
+      int symbol = 0;
+      avro_value_get_enum(&v, &symbol);
+      const char* name = avro_schema_enum_get(avro_value_get_schema(&v), symbol);
+      return name ? out.Varchar(name) : out.Null();
+    }
+    default:
+      return out.Varchar(format::AvroValueToJson(v));
+  }
+}
+
 class Promotion {
  public:
   Promotion(lake::Lake& lake, catalog::Dataset dataset, quality::PromotionSpec spec, int version,
@@ -203,42 +244,51 @@ class Promotion {
 
  private:
   // Reads the partition into the table "p_raw" (typed as the raw schema), then "p" (cast,
-  // normalized, cleaned).
+  // normalized, cleaned). Records go from avro-c values straight into DuckDB's appender,
+  // projected by field id from the schema the file was written with.
   Status Stage(const catalog::Partition& p, int64_t* rows_in) {
-    fs::path tmp = fs::path(tables_.root()) / "_tarn" / "tmp" / ("promote-" + NewUuid() + ".jsonl");
-    std::error_code ec;
-    fs::create_directories(tmp.parent_path(), ec);
-    struct Cleanup {
-      fs::path path;
-      ~Cleanup() {
-        std::error_code e;
-        fs::remove(path, e);
-      }
-    } cleanup{tmp};
-    {
-      std::ofstream out(tmp, std::ios::binary);
-      const schema::Schema* written = p.schema_version_id && schemas_.by_version.count(*p.schema_version_id)
-                                          ? &schemas_.by_version.at(*p.schema_version_id)
-                                          : nullptr;
-      *rows_in = 0;
-      TARN_RETURN_IF_ERROR(ingest::ReadPartitionRecords(
-          cat_, p, written, schemas_.current, [&](const std::string& record) {
-            out << record << '\n';
-            ++*rows_in;
-            return Status::OK();
-          }));
-      out.flush();
-      if (!out) return IOError("writing " + tmp.string());
+    const schema::Schema* written = p.schema_version_id && schemas_.by_version.count(*p.schema_version_id)
+                                        ? &schemas_.by_version.at(*p.schema_version_id)
+                                        : nullptr;
+    std::optional<schema::Schema> embedded;
+    std::string path = cat_.lake().Resolve(p.file_path);
+    if (!written) {
+      TARN_ASSIGN_OR_RETURN(auto summary, format::ReadAvroSummary(path));
+      TARN_ASSIGN_OR_RETURN(embedded, schema::SchemaFromAvro(summary.schema_json));
+      written = &*embedded;
     }
-    std::string columns, typed;
+    // For each field of the current schema, its index in the written record (-1: absent).
+    std::vector<int> source;
+    std::string in_columns = "_tarn_seq BIGINT";
     for (const schema::NestedField& f : schemas_.current.fields()) {
-      auto [json_type, expr] = JsonColumn(f);
-      columns += (columns.empty() ? "" : ", ") + QuoteString(f.name) + ": " + QuoteString(json_type);
-      typed += (typed.empty() ? "" : ", ") + expr + " AS " + QuoteIdent(f.name);
+      int index = -1;
+      for (size_t j = 0; j < written->fields().size(); ++j) {
+        if (written->fields()[j].id == f.id) index = static_cast<int>(j);
+      }
+      source.push_back(index);
+      std::string type = JsonColumn(f).first;
+      in_columns += ", " + QuoteIdent(f.name) + " " + (type == "JSON" ? "VARCHAR" : type);
     }
-    TARN_RETURN_IF_ERROR(db_->Exec("CREATE OR REPLACE TEMP TABLE p_raw AS SELECT row_number() OVER () AS _tarn_seq, " +
-                                   typed + " FROM read_json(" + QuoteString(tmp.string()) +
-                                   ", format = 'newline_delimited', columns = {" + columns + "})"));
+    TARN_RETURN_IF_ERROR(db_->Exec("CREATE OR REPLACE TABLE p_in (" + in_columns + ")"));
+    {
+      TARN_ASSIGN_OR_RETURN(auto appender, db_->Append("p_in"));
+      *rows_in = 0;
+      const auto& fields = schemas_.current.fields();
+      Status st = format::ReadAvroValues(path, [&](avro_value_t& record) -> Status {
+        appender->Int64(++*rows_in);
+        for (size_t i = 0; i < source.size(); ++i) AppendField(record, source[i], fields[i], *appender);
+        return appender->EndRow();
+      });
+      TARN_RETURN_IF_ERROR(st.WithContext(p.file_path));
+      TARN_RETURN_IF_ERROR(appender->Close());
+    }
+    std::string typed;
+    for (const schema::NestedField& f : schemas_.current.fields()) {
+      typed += (typed.empty() ? "" : ", ") + JsonColumn(f).second + " AS " + QuoteIdent(f.name);
+    }
+    TARN_RETURN_IF_ERROR(db_->Exec("CREATE OR REPLACE TEMP TABLE p_raw AS SELECT _tarn_seq, " + typed +
+                                   " FROM p_in"));
+    TARN_RETURN_IF_ERROR(db_->Exec("DROP TABLE p_in"));
     // Casts (TRY_CAST: a value that does not cast becomes NULL and is counted by a rule),
     // then the event time as a timestamp, then cleaning expressions over the cast columns.
     std::string replace;
@@ -566,7 +616,7 @@ Result<PromotionResult> Promote(lake::Lake& lake, const std::string& raw_dataset
     return std::tie(a.partition_key, a.created_at, a.id) < std::tie(b.partition_key, b.created_at, b.id);
   });
   engine::SandboxOptions sandbox;
-  for (const char* dir : {"/raw/", "/curated/", "/serving/", "/_tarn/tmp/"}) {
+  for (const char* dir : {"/raw/", "/curated/", "/serving/"}) {
     sandbox.readable_directories.push_back(tables->root() + dir);
   }
   TARN_ASSIGN_OR_RETURN(auto db, engine::DuckDb::OpenSandboxed(sandbox));

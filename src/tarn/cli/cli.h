@@ -44,6 +44,9 @@ std::function<void()> WithLake(GlobalOptions& options, int* exit_code, Fn fn) {
   };
 }
 
+// The whole file. Errors: kInvalidArgument naming it when it cannot be read.
+Result<std::string> ReadTextFile(const std::string& path);
+
 // Prints rows under headers in aligned columns.
 void PrintTable(const std::vector<std::string>& headers,
                 const std::vector<std::vector<std::string>>& rows);

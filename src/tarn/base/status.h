@@ -62,6 +62,9 @@ inline Status Unauthenticated(std::string m) { return {ErrorCode::kUnauthenticat
 inline Status PermissionDenied(std::string m) {
   return {ErrorCode::kPermissionDenied, std::move(m)};
 }
+inline Status ResourceExhausted(std::string m) {
+  return {ErrorCode::kResourceExhausted, std::move(m)};
+}
 inline Status Unimplemented(std::string m) { return {ErrorCode::kUnimplemented, std::move(m)}; }
 inline Status Internal(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
 

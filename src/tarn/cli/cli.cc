@@ -77,6 +77,7 @@ int RunCli(int argc, char** argv) {
   AddIngestCommands(app, options, &exit_code);
   AddSchemaCommands(app, options, &exit_code);
   AddTableCommands(app, options, &exit_code);
+  AddSqlCommands(app, options, &exit_code);
 
   try {
     app.parse(argc, argv);

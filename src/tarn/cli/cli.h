@@ -54,6 +54,7 @@ void AddServeCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 void AddIngestCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 void AddSchemaCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 void AddTableCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
+void AddSqlCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 
 int RunCli(int argc, char** argv);
 

@@ -7,6 +7,19 @@
 namespace tarn::engine {
 namespace {
 
+// DuckDB's message, with a code by the kind of error its prefix names.
+Status DuckDbError(const char* message) {
+  std::string msg = message ? message : "unknown DuckDB error";
+  auto starts = [&](std::string_view p) { return msg.rfind(p, 0) == 0; };
+  if (starts("Permission Error") ||
+      msg.find("the configuration has been locked") != std::string::npos) {
+    return PermissionDenied(msg);
+  }
+  if (starts("Out of Memory Error")) return ResourceExhausted(msg);
+  if (starts("INTERRUPT Error") || starts("Interrupt")) return Unavailable("canceled");
+  return InvalidArgument(msg);
+}
+
 class DuckDbCursor final : public QueryCursor {
  public:
   DuckDbCursor(duckdb_prepared_statement stmt, duckdb_pending_result pending, duckdb_result result)
@@ -36,7 +49,7 @@ class DuckDbCursor final : public QueryCursor {
       pos_ = 0;
       if (!chunk_) {
         done_ = true;
-        if (const char* err = duckdb_result_error(&result_)) return InvalidArgument(err);
+        if (const char* err = duckdb_result_error(&result_)) return DuckDbError(err);
         return false;
       }
       size_ = duckdb_data_chunk_get_size(chunk_);
@@ -77,6 +90,68 @@ class DuckDbCursor final : public QueryCursor {
 
 std::string DuckDbVersion() { return duckdb_library_version(); }
 
+// The column type (name left empty) of a DuckDB logical type.
+Column DescribeType(duckdb_logical_type t) {
+  struct Simple {
+    duckdb_type id;
+    ColumnType type;
+    const char* sql;
+  };
+  static const Simple kSimple[] = {
+      {DUCKDB_TYPE_BOOLEAN, ColumnType::kBoolean, "BOOLEAN"},
+      {DUCKDB_TYPE_TINYINT, ColumnType::kTinyInt, "TINYINT"},
+      {DUCKDB_TYPE_SMALLINT, ColumnType::kSmallInt, "SMALLINT"},
+      {DUCKDB_TYPE_INTEGER, ColumnType::kInteger, "INTEGER"},
+      {DUCKDB_TYPE_BIGINT, ColumnType::kBigInt, "BIGINT"},
+      {DUCKDB_TYPE_HUGEINT, ColumnType::kHugeInt, "HUGEINT"},
+      {DUCKDB_TYPE_UTINYINT, ColumnType::kUTinyInt, "UTINYINT"},
+      {DUCKDB_TYPE_USMALLINT, ColumnType::kUSmallInt, "USMALLINT"},
+      {DUCKDB_TYPE_UINTEGER, ColumnType::kUInteger, "UINTEGER"},
+      {DUCKDB_TYPE_UBIGINT, ColumnType::kUBigInt, "UBIGINT"},
+      {DUCKDB_TYPE_FLOAT, ColumnType::kFloat, "FLOAT"},
+      {DUCKDB_TYPE_DOUBLE, ColumnType::kDouble, "DOUBLE"},
+      {DUCKDB_TYPE_VARCHAR, ColumnType::kVarchar, "VARCHAR"},
+      {DUCKDB_TYPE_BLOB, ColumnType::kBlob, "BLOB"},
+      {DUCKDB_TYPE_UUID, ColumnType::kUuid, "UUID"},
+      {DUCKDB_TYPE_DATE, ColumnType::kDate, "DATE"},
+      {DUCKDB_TYPE_TIME, ColumnType::kTime, "TIME"},
+      {DUCKDB_TYPE_TIMESTAMP, ColumnType::kTimestamp, "TIMESTAMP"},
+      {DUCKDB_TYPE_TIMESTAMP_TZ, ColumnType::kTimestampTz, "TIMESTAMP WITH TIME ZONE"},
+      {DUCKDB_TYPE_INTERVAL, ColumnType::kInterval, "INTERVAL"},
+      {DUCKDB_TYPE_STRUCT, ColumnType::kStruct, "STRUCT"},
+      {DUCKDB_TYPE_MAP, ColumnType::kMap, "MAP"},
+  };
+  Column col;
+  duckdb_type id = duckdb_get_type_id(t);
+  for (const Simple& s : kSimple) {
+    if (s.id == id) {
+      col.type = s.type;
+      col.type_sql = s.sql;
+      return col;
+    }
+  }
+  if (id == DUCKDB_TYPE_DECIMAL) {
+    col.type = ColumnType::kDecimal;
+    col.precision = duckdb_decimal_width(t);
+    col.scale = duckdb_decimal_scale(t);
+    col.type_sql = "DECIMAL(" + std::to_string(col.precision) + "," + std::to_string(col.scale) + ")";
+  } else if (id == DUCKDB_TYPE_LIST) {
+    duckdb_logical_type child = duckdb_list_type_child_type(t);
+    Column element = DescribeType(child);
+    duckdb_destroy_logical_type(&child);
+    col.type = ColumnType::kList;
+    col.type_sql = element.type_sql + "[]";
+    if (element.type != ColumnType::kList && element.type != ColumnType::kStruct &&
+        element.type != ColumnType::kMap) {
+      col.element = element.type;
+    }
+  } else {
+    col.type = ColumnType::kOther;
+    col.type_sql = "VARCHAR";
+  }
+  return col;
+}
+
 struct DuckDb::Handles {
   duckdb_database db = nullptr;
   duckdb_connection conn = nullptr;
@@ -89,7 +164,10 @@ struct DuckDb::Handles {
 DuckDb::DuckDb(std::unique_ptr<Handles> h) : h_(std::move(h)) {}
 DuckDb::~DuckDb() = default;
 
-Result<std::unique_ptr<DuckDb>> DuckDb::Open() {
+Result<std::unique_ptr<DuckDb>> DuckDb::Open() { return OpenWith({}); }
+
+Result<std::unique_ptr<DuckDb>> DuckDb::OpenWith(
+    const std::vector<std::pair<std::string, std::string>>& settings) {
   auto h = std::make_unique<Handles>();
   char* error = nullptr;
   duckdb_config config = nullptr;
@@ -97,6 +175,12 @@ Result<std::unique_ptr<DuckDb>> DuckDb::Open() {
   // Nothing is downloaded: httpfs and friends are not bundled and the network is not ours.
   duckdb_set_config(config, "autoinstall_known_extensions", "false");
   duckdb_set_config(config, "autoload_known_extensions", "false");
+  for (const auto& [name, value] : settings) {
+    if (duckdb_set_config(config, name.c_str(), value.c_str()) != DuckDBSuccess) {
+      duckdb_destroy_config(&config);
+      return Internal("DuckDB refused the setting " + name + "=" + value);
+    }
+  }
   duckdb_state st = duckdb_open_ext(nullptr, &h->db, config, &error);
   duckdb_destroy_config(&config);
   if (st != DuckDBSuccess) {
@@ -109,11 +193,38 @@ Result<std::unique_ptr<DuckDb>> DuckDb::Open() {
   return std::unique_ptr<DuckDb>(new DuckDb(std::move(h)));
 }
 
+Result<std::unique_ptr<DuckDb>> DuckDb::OpenSandboxed(const SandboxOptions& options) {
+  std::vector<std::pair<std::string, std::string>> settings;
+  if (options.memory_limit_bytes > 0) {
+    settings.emplace_back("memory_limit", std::to_string(options.memory_limit_bytes) + "B");
+  }
+  if (options.threads > 0) settings.emplace_back("threads", std::to_string(options.threads));
+  TARN_ASSIGN_OR_RETURN(auto db, OpenWith(settings));
+  // Order matters: the readable directories first, then external access off, then the lock.
+  std::string dirs;
+  for (const std::string& d : options.readable_directories) {
+    std::string quoted;
+    for (char c : d) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    dirs += (dirs.empty() ? "'" : ", '") + quoted + "'";
+  }
+  for (const std::string& sql :
+       {std::string("SET TimeZone = 'UTC'"), "SET allowed_directories = [" + dirs + "]",
+        std::string("SET enable_external_access = false"),
+        std::string("SET allow_community_extensions = false"),
+        std::string("SET lock_configuration = true")}) {
+    Status st = db->Exec(sql);
+    if (!st.ok()) return Internal("sandboxing DuckDB: " + st.message());
+  }
+  return db;
+}
+
+void DuckDb::Interrupt() { duckdb_interrupt(h_->conn); }
+
 Status DuckDb::Exec(const std::string& sql) {
   duckdb_result result;
   Status st;
   if (duckdb_query(h_->conn, sql.c_str(), &result) != DuckDBSuccess) {
-    st = InvalidArgument(duckdb_result_error(&result));
+    st = DuckDbError(duckdb_result_error(&result));
   }
   duckdb_destroy_result(&result);
   return st;
@@ -121,23 +232,40 @@ Status DuckDb::Exec(const std::string& sql) {
 
 Result<std::unique_ptr<QueryCursor>> DuckDb::Execute(const std::string& sql,
                                                      const std::vector<std::string>& params) {
+  return ExecuteParams(sql, Params(params.begin(), params.end()));
+}
+
+Result<std::unique_ptr<QueryCursor>> DuckDb::ExecuteParams(const std::string& sql,
+                                                           const Params& params) {
   duckdb_prepared_statement stmt = nullptr;
   if (duckdb_prepare(h_->conn, sql.c_str(), &stmt) != DuckDBSuccess) {
-    Status err = InvalidArgument(duckdb_prepare_error(stmt));
+    Status err = DuckDbError(duckdb_prepare_error(stmt));
     duckdb_destroy_prepare(&stmt);
     return err;
   }
-  for (size_t i = 0; i < params.size(); ++i) duckdb_bind_varchar(stmt, i + 1, params[i].c_str());
+  if (params.size() != duckdb_nparams(stmt)) {
+    duckdb_destroy_prepare(&stmt);
+    return InvalidArgument("the statement takes " + std::to_string(duckdb_nparams(stmt)) +
+                           " parameters, " + std::to_string(params.size()) + " given");
+  }
+  for (size_t i = 0; i < params.size(); ++i) {
+    duckdb_state bound = params[i] ? duckdb_bind_varchar(stmt, i + 1, params[i]->c_str())
+                                   : duckdb_bind_null(stmt, i + 1);
+    if (bound != DuckDBSuccess) {
+      duckdb_destroy_prepare(&stmt);
+      return InvalidArgument("parameter $" + std::to_string(i + 1) + " cannot be bound");
+    }
+  }
   duckdb_pending_result pending = nullptr;
   if (duckdb_pending_prepared_streaming(stmt, &pending) != DuckDBSuccess) {
-    Status err = InvalidArgument(duckdb_pending_error(pending));
+    Status err = DuckDbError(duckdb_pending_error(pending));
     duckdb_destroy_pending(&pending);
     duckdb_destroy_prepare(&stmt);
     return err;
   }
   duckdb_result result;
   if (duckdb_execute_pending(pending, &result) != DuckDBSuccess) {
-    Status err = InvalidArgument(duckdb_result_error(&result));
+    Status err = DuckDbError(duckdb_result_error(&result));
     duckdb_destroy_result(&result);
     duckdb_destroy_pending(&pending);
     duckdb_destroy_prepare(&stmt);
@@ -146,6 +274,33 @@ Result<std::unique_ptr<QueryCursor>> DuckDb::Execute(const std::string& sql,
   auto cursor = std::make_unique<DuckDbCursor>(stmt, pending, result);
   TARN_RETURN_IF_ERROR(cursor->CheckVarchar());
   return std::unique_ptr<QueryCursor>(std::move(cursor));
+}
+
+Result<StatementShape> DuckDb::Describe(const std::string& sql) {
+  duckdb_prepared_statement stmt = nullptr;
+  if (duckdb_prepare(h_->conn, sql.c_str(), &stmt) != DuckDBSuccess) {
+    Status err = DuckDbError(duckdb_prepare_error(stmt));
+    duckdb_destroy_prepare(&stmt);
+    return err;
+  }
+  StatementShape shape;
+  for (idx_t i = 1; i <= duckdb_nparams(stmt); ++i) {
+    duckdb_logical_type t = duckdb_param_logical_type(stmt, i);
+    shape.parameter_types.push_back(t ? DescribeType(t).type : ColumnType::kVarchar);
+    if (shape.parameter_types.back() == ColumnType::kOther) {
+      shape.parameter_types.back() = ColumnType::kVarchar;
+    }
+    if (t) duckdb_destroy_logical_type(&t);
+  }
+  for (idx_t c = 0; c < duckdb_prepared_statement_column_count(stmt); ++c) {
+    duckdb_logical_type t = duckdb_prepared_statement_column_logical_type(stmt, c);
+    Column col = DescribeType(t);
+    duckdb_destroy_logical_type(&t);
+    col.name = duckdb_prepared_statement_column_name(stmt, c);
+    shape.columns.push_back(std::move(col));
+  }
+  duckdb_destroy_prepare(&stmt);
+  return shape;
 }
 
 Status DuckDb::Query(const std::string& sql, const std::vector<std::string>& params,

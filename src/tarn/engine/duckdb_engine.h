@@ -3,8 +3,10 @@
 
 #include <functional>
 #include <memory>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tarn/base/status.h"
@@ -15,6 +17,41 @@ namespace tarn::engine {
 std::string DuckDbVersion();
 
 using Row = std::vector<std::optional<std::string>>;  // VARCHAR columns; NULL = nullopt
+using Params = std::vector<std::optional<std::string>>;  // text bound to $1..$n; NULL = nullopt
+
+// A column's type as DuckDB reports it.
+enum class ColumnType {
+  kBoolean, kTinyInt, kSmallInt, kInteger, kBigInt, kHugeInt,
+  kUTinyInt, kUSmallInt, kUInteger, kUBigInt,
+  kFloat, kDouble, kDecimal,
+  kVarchar, kBlob, kUuid,
+  kDate, kTime, kTimestamp, kTimestampTz, kInterval,
+  kList, kStruct, kMap, kOther
+};
+
+struct Column {
+  std::string name;
+  ColumnType type = ColumnType::kVarchar;
+  std::string type_sql;               // DuckDB's spelling: "DECIMAL(12,2)", "INTEGER[]", ...
+  int precision = 0, scale = 0;       // kDecimal only
+  std::optional<ColumnType> element;  // kList only: the element type when it is not nested
+};
+
+// A statement's parameters and result columns, known without running it.
+struct StatementShape {
+  std::vector<ColumnType> parameter_types;  // kVarchar where DuckDB cannot tell
+  std::vector<Column> columns;
+};
+
+// Where a sandboxed database may read (and COPY may write: callers decide which statements
+// run): nothing outside `readable_directories` (absolute paths
+// ending in '/'), no extensions loaded or installed, no settings changed after opening (the
+// configuration is locked), time zone UTC.
+struct SandboxOptions {
+  std::vector<std::string> readable_directories;
+  int64_t memory_limit_bytes = 0;  // 0 = DuckDB's default
+  int threads = 0;                 // 0 = DuckDB's default
+};
 
 // A streaming query result, read row by row without materializing it. Lives no longer than
 // its DuckDb. Not thread-safe.
@@ -25,12 +62,17 @@ class QueryCursor {
   virtual Result<bool> Next(Row* row) = 0;
 };
 
-// One in-memory DuckDB database with one connection. Not thread-safe: one user at a time.
+// One in-memory DuckDB database with one connection. Not thread-safe (but for Interrupt): one
+// user at a time. Errors carry DuckDB's message with a code by its kind: kPermissionDenied
+// ("Permission Error", a locked setting), kResourceExhausted ("Out of Memory Error"),
+// kUnavailable (interrupted: "canceled"), else kInvalidArgument.
 class DuckDb {
  public:
   // With tarn's SQL functions registered (tarn_iceberg_bucket..., see iceberg_functions.h).
   // Errors: kInternal if DuckDB cannot start.
   static Result<std::unique_ptr<DuckDb>> Open();
+  // A locked-down database (SandboxOptions), for running users' SQL. Errors: kInternal.
+  static Result<std::unique_ptr<DuckDb>> OpenSandboxed(const SandboxOptions& options);
   ~DuckDb();
 
   // Runs a statement whose result is not needed (DDL, COPY, SET).
@@ -41,6 +83,13 @@ class DuckDb {
   // as text. Errors: kInvalidArgument (DuckDB rejected the query, with its message).
   Result<std::unique_ptr<QueryCursor>> Execute(const std::string& sql,
                                                const std::vector<std::string>& params);
+  // Execute with NULLs among the parameters.
+  Result<std::unique_ptr<QueryCursor>> ExecuteParams(const std::string& sql, const Params& params);
+  // Prepares `sql` without running it. Errors: as Execute.
+  Result<StatementShape> Describe(const std::string& sql);
+  // Cancels the running statement, if any; callable from any thread. The statement fails with
+  // kUnavailable "canceled".
+  void Interrupt();
   // Execute, then `fn` for every row. Errors: as Execute and Next, or fn's error.
   Status Query(const std::string& sql, const std::vector<std::string>& params,
                const std::function<Status(const Row&)>& fn);
@@ -48,6 +97,8 @@ class DuckDb {
  private:
   struct Handles;
   explicit DuckDb(std::unique_ptr<Handles> h);
+  static Result<std::unique_ptr<DuckDb>> OpenWith(
+      const std::vector<std::pair<std::string, std::string>>& settings);
   std::unique_ptr<Handles> h_;
 };
 

@@ -49,9 +49,13 @@ Result<std::unique_ptr<iceberg::Table>> LakeTables::Load(const std::string& zone
   return iceberg::Table::Load(catalog::MakeTablePointer(store_, zone, name), io_);
 }
 
-Result<std::vector<std::string>> LakeTables::List(const std::string& zone) {
+Result<std::vector<catalog::TableRecord>> LakeTables::Records(const std::string& zone) {
   if (!IsTableZone(zone)) return CheckName(zone, "x");
-  TARN_ASSIGN_OR_RETURN(auto records, store_.ListTables(zone));
+  return store_.ListTables(zone);
+}
+
+Result<std::vector<std::string>> LakeTables::List(const std::string& zone) {
+  TARN_ASSIGN_OR_RETURN(auto records, Records(zone));
   std::vector<std::string> names;
   for (const auto& r : records) names.push_back(r.name);
   return names;

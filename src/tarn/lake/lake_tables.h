@@ -35,6 +35,10 @@ class LakeTables {
   // Errors: kNotFound, kIOError, kInvalidArgument (unreadable metadata).
   Result<std::unique_ptr<iceberg::Table>> Load(const std::string& zone, const std::string& name);
   Result<std::vector<std::string>> List(const std::string& zone);
+  // The zone's tables with their current metadata locations, by name.
+  Result<std::vector<catalog::TableRecord>> Records(const std::string& zone);
+  // The local lake directory.
+  const std::string& root() const { return root_; }
   // Removes the table from the catalog; with `purge`, also every file under its location.
   // Errors: kNotFound.
   Status Drop(const std::string& zone, const std::string& name, bool purge);

@@ -16,7 +16,6 @@
 // (information_schema, pg_catalog) list the session's readable tables with their columns.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -25,6 +24,7 @@
 
 #include "tarn/base/status.h"
 #include "tarn/catalog/grants.h"
+#include "tarn/engine/duckdb_engine.h"
 
 namespace tarn::lake {
 class Lake;
@@ -32,23 +32,9 @@ class Lake;
 
 namespace tarn::query {
 
-// A result column's type, as DuckDB reports it.
-enum class ColumnType {
-  kBoolean, kTinyInt, kSmallInt, kInteger, kBigInt, kHugeInt,
-  kUTinyInt, kUSmallInt, kUInteger, kUBigInt,
-  kFloat, kDouble, kDecimal,
-  kVarchar, kBlob, kUuid,
-  kDate, kTime, kTimestamp, kTimestampTz, kInterval,
-  kList, kStruct, kMap, kOther
-};
-
-struct Column {
-  std::string name;
-  ColumnType type = ColumnType::kVarchar;
-  std::string type_sql;            // DuckDB's spelling: "DECIMAL(12,2)", "INTEGER[]", ...
-  int precision = 0, scale = 0;    // kDecimal only
-  std::optional<ColumnType> element;  // kList only: the element type when it is not nested
-};
+// A result column and its type, as DuckDB reports them.
+using ColumnType = engine::ColumnType;
+using Column = engine::Column;
 
 // Values as text, one per column; nullopt is SQL NULL. The text is DuckDB's VARCHAR cast of
 // the value (1, 2.5, true, 2024-01-15, 2024-01-15 10:00:00+00, [1, 2], {'a': 1}), except BLOB
@@ -97,6 +83,10 @@ class Session {
   virtual Result<std::unique_ptr<ResultStream>> Execute(
       const std::string& sql, const std::vector<std::optional<std::string>>& params) = 0;
 
+  // Writes the statement's rows to a Parquet file at `path`, streamed. `path` must lie in the
+  // session's export directory (QueryService::OpenSession). Errors: as Execute; kIOError.
+  virtual Status ExportParquet(const std::string& sql, const std::string& path) = 0;
+
   // Cancels the statement running now, if any (from any thread); its stream then fails with
   // kUnavailable "canceled".
   virtual void Interrupt() = 0;
@@ -110,6 +100,9 @@ class QueryService {
   // A session that reads the zones `grants` allow (admin: curated and serving).
   // Errors: kInternal (DuckDB cannot start), kIOError.
   Result<std::unique_ptr<Session>> OpenSession(const catalog::Grants& grants) const;
+  // Also writable by ExportParquet: `export_directory` (absolute; for the CLI's --out).
+  Result<std::unique_ptr<Session>> OpenSession(const catalog::Grants& grants,
+                                               const std::string& export_directory) const;
 
   const QueryLimits& limits() const { return limits_; }
 

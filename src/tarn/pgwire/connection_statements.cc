@@ -1,0 +1,204 @@
+// The statement machinery both query protocols share: preparing (classifying a statement as
+// local or for the query service), describing, starting portals, and streaming their rows.
+#include "tarn/pgwire/catalog_compat.h"
+#include "tarn/pgwire/connection.h"
+#include "tarn/pgwire/param_codec.h"
+#include "tarn/pgwire/sql_lexer.h"
+#include "tarn/pgwire/types.h"
+
+namespace tarn::pgwire {
+namespace {
+
+query::Column TextColumn(std::string name) {
+  query::Column c;
+  c.name = std::move(name);
+  c.type = query::ColumnType::kVarchar;
+  c.type_sql = "VARCHAR";
+  return c;
+}
+
+std::vector<query::Column> ShowColumns(const LocalCommand& c) {
+  if (c.kind == LocalCommand::Kind::kShowAll) {
+    return {TextColumn("name"), TextColumn("setting"), TextColumn("description")};
+  }
+  return {TextColumn(ClientParams::CanonicalName(c.name))};
+}
+
+// The CommandComplete verb of a statement with rows: EXPLAIN answers "EXPLAIN", everything
+// else the query service runs is a query ("SELECT n").
+std::string VerbOf(std::string_view sql) {
+  std::vector<SqlToken> t = LexSql(sql.substr(0, 64));
+  if (!t.empty() && t[0].Is("explain")) return "EXPLAIN";
+  return "SELECT";
+}
+
+bool IsTransactionEnd(const std::optional<LocalCommand>& local) {
+  return local && (local->kind == LocalCommand::Kind::kCommit ||
+                   local->kind == LocalCommand::Kind::kRollback ||
+                   local->kind == LocalCommand::Kind::kRollbackTo);
+}
+
+}  // namespace
+
+Connection::Failure Connection::Prepare(std::string sql, std::vector<int32_t> param_types,
+                                        std::shared_ptr<Statement>* out) {
+  auto s = std::make_shared<Statement>();
+  s->param_types = std::move(param_types);
+  auto local = ParseLocalCommand(sql, [this](const std::string& name) {
+    return params_.Get(name).has_value();
+  });
+  if (!local.ok()) {
+    return local.status().code() == ErrorCode::kUnimplemented
+               ? MakeError(sqlstate::kFeatureNotSupported, local.status().message())
+               : MakeError(sqlstate::kSyntaxError, local.status().message());
+  }
+  s->local = std::move(local).value();
+  if (!s->local) {
+    s->empty = LexSql(sql).empty();
+    if (!s->empty) s->rewritten = RewriteCatalogQuery(sql);
+  }
+  s->sql = std::move(sql);
+  *out = std::move(s);
+  return std::nullopt;
+}
+
+Connection::Failure Connection::Describe(Statement& s) {
+  if (s.info || s.local || s.empty) return std::nullopt;
+  auto info = session_->Describe(s.rewritten);
+  if (!info.ok()) return ErrorFromStatus(info.status());
+  s.info = std::move(info).value();
+  return std::nullopt;
+}
+
+Connection::Failure Connection::ResultColumns(Statement& s,
+                                              std::optional<std::vector<query::Column>>* out) {
+  out->reset();
+  if (s.empty) return std::nullopt;
+  if (s.local) {
+    switch (s.local->kind) {
+      case LocalCommand::Kind::kShow:
+      case LocalCommand::Kind::kShowAll:
+        *out = ShowColumns(*s.local);
+        return std::nullopt;
+      case LocalCommand::Kind::kExecute: {
+        auto it = statements_.find(s.local->name);
+        if (it == statements_.end() || it->second->local) return std::nullopt;
+        return ResultColumns(*it->second, out);
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+  if (Failure f = Describe(s)) return f;
+  if (!s.info->columns.empty()) *out = s.info->columns;
+  return std::nullopt;
+}
+
+Connection::Failure Connection::StartPortal(Portal& portal) {
+  portal.started = true;
+  Statement& s = *portal.statement;
+  if (tx_status_ == 'E' && !IsTransactionEnd(s.local)) {
+    return MakeError(sqlstate::kInFailedTransaction,
+                     "current transaction is aborted, commands ignored until end of "
+                     "transaction block");
+  }
+  if (s.empty) {
+    portal.finished = true;
+    return std::nullopt;
+  }
+  if (s.local) return RunLocal(*s.local, portal);
+  return StartStream(s, portal.params, portal);
+}
+
+Connection::Failure Connection::StartStream(Statement& s,
+                                            const std::vector<std::optional<std::string>>& params,
+                                            Portal& portal) {
+  auto stream = session_->Execute(s.rewritten, params);
+  if (!stream.ok()) return ErrorFromStatus(stream.status());
+  auto encoders = MakeEncoders((*stream)->columns(), portal.formats);
+  if (!encoders.ok()) return MakeError(sqlstate::kProtocolViolation, encoders.status().message());
+  portal.stream = std::move(stream).value();
+  portal.encoders = std::move(encoders).value();
+  portal.verb = VerbOf(s.sql);
+  return std::nullopt;
+}
+
+Connection::Failure Connection::ExecutePortal(Portal& portal, int64_t limit) {
+  if (!portal.started) {
+    if (Failure f = StartPortal(portal)) {
+      portal.finished = true;
+      return f;
+    }
+  }
+  if (portal.statement->empty) {
+    out_.Begin('I');  // EmptyQueryResponse
+    out_.End();
+    return std::nullopt;
+  }
+  if (portal.verb.empty()) {
+    WriteCommandComplete(portal.tag, out_);
+    return std::nullopt;
+  }
+  RowsSent sent;
+  if (!portal.finished && portal.stream) {
+    auto r = SendRows(*portal.stream, portal.encoders, limit, row_, out_);
+    if (!r.ok()) {
+      portal.finished = true;
+      portal.stream.reset();
+      return ErrorFromStatus(r.status());
+    }
+    sent = *r;
+  }
+  if (!portal.finished && !sent.finished) {
+    out_.Begin('s');  // PortalSuspended: Execute again for more
+    out_.End();
+    return std::nullopt;
+  }
+  portal.finished = true;
+  portal.stream.reset();  // frees the query's resources now, not when the portal closes
+  WriteCommandComplete(portal.verb == "SELECT" ? "SELECT " + std::to_string(sent.rows)
+                                               : portal.verb,
+                       out_);
+  return std::nullopt;
+}
+
+Connection::Failure Connection::DecodeParams(Statement& s, const std::vector<int16_t>& formats,
+                                             const std::vector<std::optional<std::string>>& raw,
+                                             std::vector<std::optional<std::string>>* out) {
+  if (formats.size() > 1 && formats.size() != raw.size()) {
+    return MakeError(sqlstate::kProtocolViolation,
+                     "bind message has " + std::to_string(formats.size()) +
+                         " parameter formats but " + std::to_string(raw.size()) + " parameters");
+  }
+  out->clear();
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (!raw[i]) {
+      out->push_back(std::nullopt);
+      continue;
+    }
+    int16_t format = formats.empty() ? 0 : formats.size() == 1 ? formats[0] : formats[i];
+    int32_t type = i < s.param_types.size() ? s.param_types[i] : 0;
+    if (type == 0 && format == 1 && !s.info && !s.local) {
+      if (Failure f = Describe(s)) return f;
+    }
+    if (type == 0 && s.info && i < s.info->parameter_types.size()) {
+      type = ScalarOid(s.info->parameter_types[i]);
+    }
+    if (type == 0 && format == 1) {
+      return MakeError(sqlstate::kProtocolViolation,
+                       "could not determine the type of binary parameter $" +
+                           std::to_string(i + 1) + "; declare it in Parse or send text");
+    }
+    auto text = ParamToText(type, format, *raw[i]);
+    if (!text.ok()) {
+      return MakeError(text.status().code() == ErrorCode::kUnimplemented
+                           ? sqlstate::kFeatureNotSupported
+                           : sqlstate::kInvalidBinaryRepresentation,
+                       text.status().message());
+    }
+    out->push_back(std::move(text).value());
+  }
+  return std::nullopt;
+}
+
+}  // namespace tarn::pgwire

@@ -206,6 +206,10 @@ bool Connection::Startup() {
     return false;
   }
   user_ = user->second;
+  compat_.user = user_;
+  auto database = startup.find("database");
+  compat_.database = database != startup.end() && !database->second.empty() ? database->second : user_;
+  compat_.process_id = process_id_;
   if (Status st = ApplyStartupParams(startup); !st.ok()) {
     SendFatal(MakeFatal(sqlstate::kInvalidParameterValue, st.message()));
     return false;

@@ -17,6 +17,7 @@
 
 #include "tarn/catalog/catalog_service.h"
 #include "tarn/pgwire/auth.h"
+#include "tarn/pgwire/catalog_compat.h"
 #include "tarn/pgwire/client_params.h"
 #include "tarn/pgwire/errors.h"
 #include "tarn/pgwire/local_commands.h"
@@ -131,6 +132,7 @@ class Connection {
   std::atomic<bool> shutting_down_{false};
 
   std::string user_;
+  CompatContext compat_;  // who and where the catalog rewrites say the client is
   ClientParams params_;
   std::mutex session_mu_;  // guards session_ against Cancel from other threads
   std::unique_ptr<query::Session> session_;

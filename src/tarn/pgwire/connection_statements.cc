@@ -1,5 +1,8 @@
 // The statement machinery both query protocols share: preparing (classifying a statement as
 // local or for the query service), describing, starting portals, and streaming their rows.
+#include <cstdlib>
+
+#include "tarn/base/log.h"
 #include "tarn/pgwire/catalog_compat.h"
 #include "tarn/pgwire/connection.h"
 #include "tarn/pgwire/param_codec.h"
@@ -32,6 +35,16 @@ std::string VerbOf(std::string_view sql) {
   return "SELECT";
 }
 
+// TARN_PG_TRACE=1 logs every statement clients send, and its rewrite for DuckDB: the way to
+// see what a BI tool asks for.
+bool Tracing() {
+  static const bool on = [] {
+    const char* v = std::getenv("TARN_PG_TRACE");
+    return v != nullptr && *v != '\0' && std::string_view(v) != "0";
+  }();
+  return on;
+}
+
 bool IsTransactionEnd(const std::optional<LocalCommand>& local) {
   return local && (local->kind == LocalCommand::Kind::kCommit ||
                    local->kind == LocalCommand::Kind::kRollback ||
@@ -55,7 +68,12 @@ Connection::Failure Connection::Prepare(std::string sql, std::vector<int32_t> pa
   s->local = std::move(local).value();
   if (!s->local) {
     s->empty = LexSql(sql).empty();
-    if (!s->empty) s->rewritten = RewriteCatalogQuery(sql);
+    if (!s->empty) s->rewritten = RewriteCatalogQuery(sql, compat_);
+  }
+  if (Tracing()) {
+    std::string line = "pgwire " + std::to_string(process_id_) + ": " + sql;
+    if (!s->local && s->rewritten != sql) line += "\n  rewritten: " + s->rewritten;
+    LogInfo(line);
   }
   s->sql = std::move(sql);
   *out = std::move(s);

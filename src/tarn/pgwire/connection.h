@@ -99,8 +99,9 @@ class Connection {
   void HandleSync();
 
   // Shared by both protocols.
+  // `name`: the prepared statement's name, for the trace (TARN_PG_TRACE).
   Failure Prepare(std::string sql, std::vector<int32_t> param_types,
-                  std::shared_ptr<Statement>* out);
+                  std::shared_ptr<Statement>* out, const std::string& name = "");
   Failure Describe(Statement& statement);
   // Columns of a statement's result; nullopt in `out` when it returns no rows.
   Failure ResultColumns(Statement& statement, std::optional<std::vector<query::Column>>* out);

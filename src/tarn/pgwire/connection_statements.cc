@@ -54,7 +54,7 @@ bool IsTransactionEnd(const std::optional<LocalCommand>& local) {
 }  // namespace
 
 Connection::Failure Connection::Prepare(std::string sql, std::vector<int32_t> param_types,
-                                        std::shared_ptr<Statement>* out) {
+                                        std::shared_ptr<Statement>* out, const std::string& name) {
   auto s = std::make_shared<Statement>();
   s->param_types = std::move(param_types);
   auto local = ParseLocalCommand(sql, [this](const std::string& name) {
@@ -71,7 +71,8 @@ Connection::Failure Connection::Prepare(std::string sql, std::vector<int32_t> pa
     if (!s->empty) s->rewritten = RewriteCatalogQuery(sql, compat_);
   }
   if (Tracing()) {
-    std::string line = "pgwire " + std::to_string(process_id_) + ": " + sql;
+    std::string line = "pgwire " + std::to_string(process_id_) +
+                       (name.empty() ? "" : " [" + name + "]") + ": " + sql;
     if (!s->local && s->rewritten != sql) line += "\n  rewritten: " + s->rewritten;
     LogInfo(line);
   }

@@ -32,7 +32,8 @@ bool Connection::HandleParse(std::string_view body) {
     return true;
   }
   std::shared_ptr<Statement> s;
-  if (Failure f = Prepare(parts.empty() ? std::string() : std::move(parts[0]), std::move(types), &s)) {
+  if (Failure f = Prepare(parts.empty() ? std::string() : std::move(parts[0]), std::move(types),
+                          &s, name)) {
     SendError(*f);
     skip_until_sync_ = true;
     return true;

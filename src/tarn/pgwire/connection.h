@@ -28,6 +28,10 @@
 
 namespace tarn::pgwire {
 
+// TARN_PG_TRACE=1 logs every statement clients send (and its rewrite for DuckDB) and binds
+// with binary formats: the way to see what a BI tool asks for.
+bool PgTraceEnabled();
+
 // What all connections of a server share. Outlives every connection.
 struct ConnectionEnv {
   // Opens the query session of an authenticated client.

@@ -35,16 +35,6 @@ std::string VerbOf(std::string_view sql) {
   return "SELECT";
 }
 
-// TARN_PG_TRACE=1 logs every statement clients send, and its rewrite for DuckDB: the way to
-// see what a BI tool asks for.
-bool Tracing() {
-  static const bool on = [] {
-    const char* v = std::getenv("TARN_PG_TRACE");
-    return v != nullptr && *v != '\0' && std::string_view(v) != "0";
-  }();
-  return on;
-}
-
 bool IsTransactionEnd(const std::optional<LocalCommand>& local) {
   return local && (local->kind == LocalCommand::Kind::kCommit ||
                    local->kind == LocalCommand::Kind::kRollback ||
@@ -52,6 +42,14 @@ bool IsTransactionEnd(const std::optional<LocalCommand>& local) {
 }
 
 }  // namespace
+
+bool PgTraceEnabled() {
+  static const bool on = [] {
+    const char* v = std::getenv("TARN_PG_TRACE");
+    return v != nullptr && *v != '\0' && std::string_view(v) != "0";
+  }();
+  return on;
+}
 
 Connection::Failure Connection::Prepare(std::string sql, std::vector<int32_t> param_types,
                                         std::shared_ptr<Statement>* out, const std::string& name) {
@@ -70,7 +68,7 @@ Connection::Failure Connection::Prepare(std::string sql, std::vector<int32_t> pa
     s->empty = LexSql(sql).empty();
     if (!s->empty) s->rewritten = RewriteCatalogQuery(sql, compat_);
   }
-  if (Tracing()) {
+  if (PgTraceEnabled()) {
     std::string line = "pgwire " + std::to_string(process_id_) +
                        (name.empty() ? "" : " [" + name + "]") + ": " + sql;
     if (!s->local && s->rewritten != sql) line += "\n  rewritten: " + s->rewritten;

@@ -1,6 +1,7 @@
 // The extended query protocol: Parse, Bind, Describe, Execute (with row limits and
 // PortalSuspended), Close, Sync. Replies are buffered until Sync or Flush; after an error
 // every message up to Sync is discarded.
+#include "tarn/base/log.h"
 #include "tarn/pgwire/connection.h"
 #include "tarn/pgwire/types.h"
 
@@ -85,6 +86,16 @@ bool Connection::HandleBind(std::string_view body) {
   portal->statement = it->second;
   if (Failure f = DecodeParams(*portal->statement, param_formats, raw, &portal->params)) {
     return fail(*f);
+  }
+  if (PgTraceEnabled()) {
+    int binary_params = 0, binary_results = 0;
+    for (int16_t f : param_formats) binary_params += f == 1;
+    for (int16_t f : portal->formats) binary_results += f == 1;
+    if (binary_params + binary_results > 0) {
+      LogInfo("pgwire " + std::to_string(process_id_) + " bind [" + statement_name +
+              "]: binary formats for " + std::to_string(binary_params) + " parameter(s), " +
+              std::to_string(binary_results) + " result column(s)");
+    }
   }
   portals_[portal_name] = std::move(portal);
   out_.Begin('2');  // BindComplete

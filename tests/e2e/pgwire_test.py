@@ -87,7 +87,9 @@ class Server:
 
     def stop(self):
         self.proc.terminate()
-        check(self.proc.wait(timeout=30) == 0, "tarn serve exits cleanly on SIGTERM")
+        rc = self.proc.wait(timeout=30)
+        check(rc == 0, f"tarn serve exits cleanly on SIGTERM (exit {rc}):\n" +
+              open(self.log).read()[-3000:])
 
 
 def psql(port, password, *args, ok=True):
@@ -111,6 +113,9 @@ def check_psql(port, token, curated_token):
                               ("paid", "boolean"), ("order_day", "date")]:
         check(any(column in line and type_name in line for line in d.splitlines()),
               f"\\d curated.orders shows {column} as {type_name}:\n{d}")
+    fetched = psql(port, token, "-v", "FETCH_COUNT=6", "-A", "-t", "-c",
+                   "SELECT order_id FROM curated.orders ORDER BY order_id").stdout.split()
+    check(fetched == [str(i) for i in range(1, 21)], f"psql FETCH_COUNT (a cursor): {fetched}")
     dn = psql(port, token, "-c", "\\dn").stdout
     check("curated" in dn and "serving" in dn, f"\\dn:\n{dn}")
     dl = psql(port, token, "-c", "\\l").stdout
@@ -164,6 +169,13 @@ def check_psycopg2(port, token, curated_token):
     conn.rollback()
     cur.execute("SELECT total FROM serving.revenue ORDER BY customer")
     check(cur.fetchall() == [(10.5,), (3.0,)], "serving table over psycopg2")
+    conn.rollback()
+    # A named (server-side) cursor: DECLARE, then FETCH FORWARD itersize at a time.
+    with conn.cursor(name="bulk") as named:
+        named.itersize = 7
+        named.execute("SELECT order_id FROM curated.orders ORDER BY order_id")
+        ids = [r[0] for r in named]
+    check(ids == list(range(1, 21)), f"named cursor rows: {ids}")
     conn.close()
 
     conn = psycopg2.connect(host="127.0.0.1", port=port, user="bi", dbname="lake",

@@ -73,6 +73,17 @@ TEST(LocalCommandsTest, TransactionsAndPreparedStatements) {
   EXPECT_FALSE(e->args[2].has_value());
   EXPECT_EQ(*e->args[3], "true");
   EXPECT_EQ(*e->args[4], "1.5");
+  auto d = Parse("DECLARE \"c1\" BINARY NO SCROLL CURSOR WITH HOLD FOR SELECT 1");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->kind, Kind::kDeclare);
+  EXPECT_EQ(d->name, "c1");
+  EXPECT_TRUE(d->binary && d->hold);
+  EXPECT_EQ(d->value, "SELECT 1");
+  EXPECT_EQ(Parse("FETCH FORWARD 2000 FROM \"c1\"")->count, 2000);
+  EXPECT_EQ(Parse("FETCH ALL IN c1")->count, 0);
+  EXPECT_EQ(Parse("FETCH c1")->count, 1);
+  EXPECT_EQ(Parse("CLOSE c1")->kind, Kind::kClose);
+  EXPECT_EQ(Parse("CLOSE ALL")->kind, Kind::kCloseAll);
   auto bad = ParseLocalCommand("EXECUTE q (now())", [](const std::string&) { return false; });
   EXPECT_EQ(bad.status().code(), ErrorCode::kInvalidArgument);
 }

@@ -414,6 +414,56 @@ TEST_F(PgServerTest, SessionCommandsStayInTheFrontEnd) {
   PQfinish(c);
 }
 
+TEST_F(PgServerTest, CursorsFetchForwardInTransactions) {
+  StartServer();
+  PGconn* c = Connect();
+  PGresult* r = PQexec(c, "DECLARE early CURSOR FOR SELECT * FROM numbers(5)");
+  EXPECT_EQ(SqlState(r), "25P01");  // outside a transaction block
+  PQclear(r);
+  PQclear(PQexec(c, "BEGIN"));
+  r = PQexec(c, "DECLARE c NO SCROLL CURSOR FOR SELECT * FROM numbers(5)");
+  EXPECT_STREQ(PQcmdStatus(r), "DECLARE CURSOR") << PQresultErrorMessage(r);
+  PQclear(r);
+  r = PQexec(c, "FETCH FORWARD 2 FROM c");
+  ASSERT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQresultErrorMessage(r);
+  EXPECT_EQ(PQntuples(r), 2);
+  EXPECT_STREQ(PQcmdStatus(r), "FETCH 2");
+  EXPECT_STREQ(PQgetvalue(r, 1, 0), "1");
+  PQclear(r);
+  // Through the extended protocol too (Describe of the FETCH portal gives the columns).
+  r = PQexecParams(c, "FETCH 2 IN c", 0, nullptr, nullptr, nullptr, nullptr, 0);
+  ASSERT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQresultErrorMessage(r);
+  EXPECT_EQ(PQntuples(r), 2);
+  EXPECT_STREQ(PQgetvalue(r, 0, 0), "2");
+  PQclear(r);
+  r = PQexec(c, "FETCH ALL FROM c");
+  EXPECT_EQ(PQntuples(r), 1);
+  PQclear(r);
+  r = PQexec(c, "FETCH NEXT FROM c");
+  EXPECT_EQ(PQntuples(r), 0);
+  EXPECT_STREQ(PQcmdStatus(r), "FETCH 0");
+  PQclear(r);
+  r = PQexec(c, "FETCH BACKWARD 1 FROM c");
+  EXPECT_EQ(SqlState(r), "0A000");
+  PQclear(r);
+  PQclear(PQexec(c, "ROLLBACK"));
+  // Cursors end with their transaction unless declared WITH HOLD.
+  PQclear(PQexec(c, "BEGIN"));
+  PQclear(PQexec(c, "DECLARE gone CURSOR FOR SELECT * FROM numbers(3)"));
+  PQclear(PQexec(c, "DECLARE kept CURSOR WITH HOLD FOR SELECT * FROM numbers(3)"));
+  PQclear(PQexec(c, "COMMIT"));
+  r = PQexec(c, "FETCH 1 FROM gone");
+  EXPECT_EQ(SqlState(r), "34000");
+  PQclear(r);
+  r = PQexec(c, "FETCH 5 FROM kept");
+  EXPECT_EQ(PQntuples(r), 3);
+  PQclear(r);
+  r = PQexec(c, "CLOSE kept");
+  EXPECT_STREQ(PQcmdStatus(r), "CLOSE CURSOR");
+  PQclear(r);
+  PQfinish(c);
+}
+
 TEST_F(PgServerTest, TransactionStatusFollowsBeginErrorAndRollback) {
   StartServer();
   PGconn* c = Connect();
@@ -471,6 +521,24 @@ TEST_F(PgServerTest, PortalsHonourRowLimitsAndResume) {
   raw.Send('S', "");
   EXPECT_EQ(raw.TypesUntil('Z'), "1tn2C3Z");
   EXPECT_EQ(raw.tags.back(), "SET");
+
+  // A transaction ended by a named statement (as JDBC does) ends other portals, not the one
+  // running the COMMIT.
+  raw.tags.clear();
+  raw.Send('P', RawClient::Parse("S_1", "BEGIN"));
+  raw.Send('P', RawClient::Parse("S_2", "COMMIT"));
+  raw.Send('B', RawClient::Bind("", "S_1"));
+  raw.Send('E', RawClient::Execute("", 0));
+  raw.Send('P', RawClient::Parse("", "SELECT * FROM numbers(3)"));
+  raw.Send('B', RawClient::Bind("open", ""));
+  raw.Send('E', RawClient::Execute("open", 1));
+  raw.Send('B', RawClient::Bind("", "S_2"));
+  raw.Send('E', RawClient::Execute("", 0));
+  raw.Send('E', RawClient::Execute("open", 1));
+  raw.Send('S', "");
+  EXPECT_EQ(raw.TypesUntil('Z'), "112C12Ds2CEZ");
+  EXPECT_EQ(raw.tags, (std::vector<std::string>{"BEGIN", "COMMIT"}));
+  EXPECT_EQ(raw.codes.back(), "34000");  // the portal ended with the transaction
 
   // Empty statements answer EmptyQueryResponse; several statements in one Parse are refused.
   raw.Send('P', RawClient::Parse("", ""));

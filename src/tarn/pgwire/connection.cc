@@ -321,8 +321,11 @@ void Connection::SendParameterChanges() {
   }
 }
 
-void Connection::EndTransaction() {
-  portals_.clear();
+void Connection::EndTransaction(const Portal* running) {
+  for (auto it = portals_.begin(); it != portals_.end();) {
+    bool keep = it->second->holdable || it->second.get() == running;
+    it = keep ? std::next(it) : portals_.erase(it);
+  }
   savepoints_.clear();
 }
 

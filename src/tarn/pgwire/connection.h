@@ -73,12 +73,20 @@ class Connection {
     std::vector<std::optional<std::string>> params;
     std::vector<int16_t> formats;
     std::unique_ptr<query::ResultStream> stream;  // rows, once started
+    std::vector<query::Column> columns;           // of the rows, once started
     std::vector<ColumnEncoder> encoders;
     std::string tag;   // for statements without rows
     std::string verb;  // CommandComplete verb for statements with rows
     bool started = false;
     bool finished = false;
+    bool holdable = false;    // a cursor WITH HOLD: survives the transaction's end
+    std::string cursor;       // FETCH: the cursor (a named portal) whose rows it sends
+    int64_t fetch_count = 0;  // FETCH: rows wanted (0: all)
   };
+  // The portal whose rows `p` sends: a FETCH's cursor (nullptr once closed), or `p` itself.
+  Portal* RowSource(Portal& p);
+  // Starts a cursor's query if it has not run yet.
+  std::optional<PgError> StartCursor(Portal& cursor);
 
   // Startup: true when the connection is ready for queries.
   bool Startup();
@@ -125,7 +133,9 @@ class Connection {
   void SendError(const PgError& error);
   void SendReadyForQuery();
   void SendParameterChanges();
-  void EndTransaction();  // COMMIT/ROLLBACK or an implicit transaction's end: portals go
+  // COMMIT/ROLLBACK or an implicit transaction's end: portals go, but cursors WITH HOLD and
+  // `running` (the portal executing the COMMIT).
+  void EndTransaction(const Portal* running = nullptr);
 
   Socket socket_;
   ConnectionEnv env_;

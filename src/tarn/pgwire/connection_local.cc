@@ -69,7 +69,7 @@ Connection::Failure Connection::RunLocal(const LocalCommand& c, Portal& portal) 
       // COMMIT of a failed transaction rolls it back, and says so.
       if (c.kind == Kind::kCommit && tx_status_ == 'E') portal.tag = "ROLLBACK";
       tx_status_ = 'I';
-      EndTransaction();
+      EndTransaction(&portal);
       return std::nullopt;
     case Kind::kSavepoint:
       if (tx_status_ == 'I') {
@@ -156,11 +156,54 @@ Connection::Failure Connection::RunLocal(const LocalCommand& c, Portal& portal) 
       }
       return StartStream(*target, params, portal);
     }
+    case Kind::kDeclare: {
+      if (tx_status_ == 'I' && !c.hold) {
+        return MakeError(sqlstate::kNoActiveTransaction,
+                         "DECLARE CURSOR can only be used in transaction blocks");
+      }
+      if (portals_.count(c.name)) {
+        return MakeError("42P03", "cursor \"" + c.name + "\" already exists");
+      }
+      auto cursor = std::make_unique<Portal>();
+      if (Failure f = Prepare(c.value, {}, &cursor->statement)) return f;
+      if (cursor->statement->local || cursor->statement->empty) {
+        return MakeError(sqlstate::kFeatureNotSupported, "cursors are for queries only");
+      }
+      if (c.binary) cursor->formats = {1};
+      cursor->holdable = c.hold;
+      portals_[c.name] = std::move(cursor);
+      return std::nullopt;
+    }
+    case Kind::kFetch: {
+      auto it = portals_.find(c.name);
+      if (it == portals_.end()) {
+        return MakeError(sqlstate::kUndefinedCursor, "cursor \"" + c.name + "\" does not exist");
+      }
+      if (Failure f = StartCursor(*it->second)) return f;
+      if (it->second->verb.empty()) {
+        return MakeError(sqlstate::kFeatureNotSupported, "cursor \"" + c.name + "\" has no rows");
+      }
+      portal.cursor = c.name;
+      portal.fetch_count = c.count;
+      portal.verb = "FETCH";
+      return std::nullopt;
+    }
+    case Kind::kClose:
+      if (portals_.erase(c.name) == 0) {
+        return MakeError(sqlstate::kUndefinedCursor, "cursor \"" + c.name + "\" does not exist");
+      }
+      return std::nullopt;
+    case Kind::kCloseAll:
+      for (auto it = portals_.begin(); it != portals_.end();) {
+        it = it->second.get() == &portal ? std::next(it) : portals_.erase(it);
+      }
+      return std::nullopt;
     case Kind::kNoop:
       return std::nullopt;
   }
   // Statements with rows from a local answer.
-  auto encoders = MakeEncoders(portal.stream->columns(), portal.formats);
+  portal.columns = portal.stream->columns();
+  auto encoders = MakeEncoders(portal.columns, portal.formats);
   if (!encoders.ok()) return MakeError(sqlstate::kProtocolViolation, encoders.status().message());
   portal.encoders = std::move(encoders).value();
   portal.verb = "SHOW";

@@ -102,6 +102,15 @@ Connection::Failure Connection::ResultColumns(Statement& s,
         if (it == statements_.end() || it->second->local) return std::nullopt;
         return ResultColumns(*it->second, out);
       }
+      case LocalCommand::Kind::kFetch: {
+        auto it = portals_.find(s.local->name);
+        if (it == portals_.end()) return std::nullopt;
+        if (it->second->started) {
+          *out = it->second->columns;
+          return std::nullopt;
+        }
+        return ResultColumns(*it->second->statement, out);
+      }
       default:
         return std::nullopt;
     }
@@ -134,9 +143,25 @@ Connection::Failure Connection::StartStream(Statement& s,
   if (!stream.ok()) return ErrorFromStatus(stream.status());
   auto encoders = MakeEncoders((*stream)->columns(), portal.formats);
   if (!encoders.ok()) return MakeError(sqlstate::kProtocolViolation, encoders.status().message());
+  portal.columns = (*stream)->columns();
   portal.stream = std::move(stream).value();
   portal.encoders = std::move(encoders).value();
   portal.verb = VerbOf(s.sql);
+  return std::nullopt;
+}
+
+Connection::Portal* Connection::RowSource(Portal& p) {
+  if (p.cursor.empty()) return &p;
+  auto it = portals_.find(p.cursor);
+  return it == portals_.end() ? nullptr : it->second.get();
+}
+
+Connection::Failure Connection::StartCursor(Portal& cursor) {
+  if (cursor.started) return std::nullopt;
+  if (Failure f = StartPortal(cursor)) {
+    cursor.finished = true;
+    return f;
+  }
   return std::nullopt;
 }
 
@@ -156,25 +181,36 @@ Connection::Failure Connection::ExecutePortal(Portal& portal, int64_t limit) {
     WriteCommandComplete(portal.tag, out_);
     return std::nullopt;
   }
+  // A FETCH sends its cursor's rows, as many as it asked for, and never suspends.
+  bool fetch = !portal.cursor.empty();
+  Portal* source = RowSource(portal);
+  if (source == nullptr) {
+    return MakeError(sqlstate::kUndefinedCursor, "cursor \"" + portal.cursor + "\" does not exist");
+  }
+  if (fetch) limit = portal.fetch_count;
   RowsSent sent;
-  if (!portal.finished && portal.stream) {
-    auto r = SendRows(*portal.stream, portal.encoders, limit, row_, out_);
+  if (!source->finished && source->stream) {
+    auto r = SendRows(*source->stream, source->encoders, limit, row_, out_);
     if (!r.ok()) {
-      portal.finished = true;
-      portal.stream.reset();
+      source->finished = true;
+      source->stream.reset();
       return ErrorFromStatus(r.status());
     }
     sent = *r;
   }
-  if (!portal.finished && !sent.finished) {
+  if (!fetch && !portal.finished && !sent.finished) {
     out_.Begin('s');  // PortalSuspended: Execute again for more
     out_.End();
     return std::nullopt;
   }
+  if (sent.finished || !fetch) {
+    source->finished = true;
+    source->stream.reset();  // frees the query's resources now, not when the portal closes
+  }
   portal.finished = true;
-  portal.stream.reset();  // frees the query's resources now, not when the portal closes
-  WriteCommandComplete(portal.verb == "SELECT" ? "SELECT " + std::to_string(sent.rows)
-                                               : portal.verb,
+  WriteCommandComplete(portal.verb == "SELECT" || fetch
+                           ? portal.verb + " " + std::to_string(sent.rows)
+                           : portal.verb,
                        out_);
   return std::nullopt;
 }

@@ -165,8 +165,11 @@ bool Connection::HandleDescribe(std::string_view body) {
     out_.End();
     return true;
   }
-  WriteRowDescription(p.stream ? p.stream->columns() : std::vector<query::Column>{}, p.encoders,
-                      out_);
+  Portal* source = RowSource(p);
+  if (source == nullptr) {
+    return fail(MakeError(sqlstate::kUndefinedCursor, "cursor \"" + p.cursor + "\" does not exist"));
+  }
+  WriteRowDescription(source->columns, source->encoders, out_);
   return true;
 }
 

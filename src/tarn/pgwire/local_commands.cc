@@ -181,6 +181,55 @@ Result<std::optional<LocalCommand>> ParsePrepare(std::string_view sql, const Tok
   return std::optional(std::move(c));
 }
 
+Result<std::optional<LocalCommand>> ParseDeclare(std::string_view sql, const Tokens& t) {
+  // DECLARE name [BINARY] [ASENSITIVE | INSENSITIVE] [[NO] SCROLL] CURSOR
+  //   [{WITH | WITHOUT} HOLD] FOR query
+  if (t.size() < 4) return InvalidArgument("syntax error in DECLARE: expected DECLARE name CURSOR FOR query");
+  LocalCommand c = Make(Kind::kDeclare, "DECLARE CURSOR");
+  c.name = t[1].value;
+  size_t i = 2;
+  for (; i < t.size() && !t[i].Is("cursor"); ++i) {
+    if (t[i].Is("binary")) c.binary = true;
+    if (t[i].Is("scroll") && !(i > 2 && t[i - 1].Is("no"))) {
+      return Unimplemented("SCROLL cursors are not supported: tarn's cursors read forward only");
+    }
+  }
+  if (i + 1 < t.size() && (t[i + 1].Is("with") || t[i + 1].Is("without"))) {
+    c.hold = t[i + 1].Is("with");
+    i += 2;  // HOLD
+  }
+  ++i;
+  if (i >= t.size() || !t[i].Is("for") || i + 1 >= t.size()) {
+    return InvalidArgument("syntax error in DECLARE: expected CURSOR FOR query");
+  }
+  c.value = std::string(sql.substr(t[i + 1].begin));
+  return std::optional(std::move(c));
+}
+
+Result<std::optional<LocalCommand>> ParseFetch(const Tokens& t) {
+  // FETCH [NEXT | FORWARD [n | ALL] | n | ALL] [FROM | IN] name
+  LocalCommand c = Make(Kind::kFetch, "FETCH");
+  c.count = 1;
+  size_t i = 1;
+  if (i < t.size() && (t[i].Is("prior") || t[i].Is("backward") || t[i].Is("absolute") ||
+                       t[i].Is("relative") || t[i].Is("first") || t[i].Is("last"))) {
+    return Unimplemented("FETCH " + t[i].value + " is not supported: tarn's cursors read forward only");
+  }
+  if (i < t.size() && (t[i].Is("next") || t[i].Is("forward"))) ++i;
+  if (i < t.size() && t[i].Is("all")) {
+    c.count = 0;
+    ++i;
+  } else if (i < t.size() && t[i].kind == SqlToken::Kind::kNumber) {
+    c.count = std::stoll(t[i].value);
+    if (c.count <= 0) return Unimplemented("FETCH of a count below 1 is not supported");
+    ++i;
+  }
+  if (i < t.size() && (t[i].Is("from") || t[i].Is("in"))) ++i;
+  if (i + 1 != t.size()) return InvalidArgument("syntax error in FETCH: expected a cursor name");
+  c.name = t[i].value;
+  return std::optional(std::move(c));
+}
+
 }  // namespace
 
 int32_t TypeOidByName(const std::string& raw) {
@@ -278,6 +327,14 @@ Result<std::optional<LocalCommand>> ParseLocalCommand(
     return std::optional(std::move(c));
   }
   if (w == "prepare") return ParsePrepare(sql, t);
+  if (w == "declare") return ParseDeclare(sql, t);
+  if (w == "fetch") return ParseFetch(t);
+  if (w == "close" && t.size() == 2) {
+    if (t[1].Is("all")) return std::optional(Make(Kind::kCloseAll, "CLOSE CURSOR ALL"));
+    LocalCommand c = Make(Kind::kClose, "CLOSE CURSOR");
+    c.name = t[1].value;
+    return std::optional(std::move(c));
+  }
   if (w == "execute" && t.size() >= 2) {
     LocalCommand c = Make(Kind::kExecute, "");
     c.name = t[1].value;

@@ -1,8 +1,8 @@
 // The statements the PostgreSQL front end answers itself instead of handing them to the query
 // service: session settings (SET, RESET, SHOW of a known parameter), transaction control
 // (BEGIN, COMMIT, ROLLBACK, SAVEPOINT: tarn is read-only, so these only keep the transaction
-// status clients expect), DISCARD, and SQL-level prepared statements (PREPARE, EXECUTE,
-// DEALLOCATE). Parsing only; the connection carries them out. Pure functions; thread-safe.
+// status clients expect), DISCARD, SQL-level prepared statements (PREPARE, EXECUTE,
+// DEALLOCATE) and cursors (DECLARE, FETCH forward, CLOSE). Parsing only; the connection carries them out. Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +34,10 @@ struct LocalCommand {
     kDeallocateAll,
     kPrepare,      // name, body, param_types
     kExecute,      // name, args
+    kDeclare,      // name, value (the query), binary, hold
+    kFetch,        // name, count (0: all)
+    kClose,        // name
+    kCloseAll,
     kNoop,         // accepted and ignored (SET TRANSACTION ...); tag says what to answer
   };
   Kind kind = Kind::kNoop;
@@ -42,6 +46,9 @@ struct LocalCommand {
   std::string value;  // SET's value; PREPARE's statement text
   std::vector<int32_t> param_types;                  // PREPARE name (type, ...)
   std::vector<std::optional<std::string>> args;      // EXECUTE name (literal, ...)
+  int64_t count = 0;    // FETCH: rows wanted (0: all)
+  bool binary = false;  // DECLARE ... BINARY CURSOR
+  bool hold = false;    // DECLARE ... CURSOR WITH HOLD
 };
 
 // Parses `sql` if it is one of the statements above. SHOW counts only when `is_param` says the

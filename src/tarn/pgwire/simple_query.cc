@@ -25,7 +25,9 @@ bool Connection::HandleQuery(std::string_view body) {
     Failure failed = Prepare(std::move(part), {}, &portal.statement);
     if (!failed) failed = StartPortal(portal);
     if (!failed && !portal.verb.empty()) {
-      WriteRowDescription(portal.stream->columns(), portal.encoders, out_);
+      if (Portal* source = RowSource(portal)) {
+        WriteRowDescription(source->columns, source->encoders, out_);
+      }
     }
     if (!failed) failed = ExecutePortal(portal, 0);
     if (out_.broken()) return false;

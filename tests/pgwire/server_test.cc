@@ -576,6 +576,24 @@ TEST_F(PgServerTest, CancelRequestsInterruptTheRunningStatement) {
   PQfinish(c);
 }
 
+TEST_F(PgServerTest, StatementTimeoutInterruptsLongStatements) {
+  StartServer();
+  PGconn* c = Connect();
+  PQclear(PQexec(c, "SET statement_timeout = '150ms'"));
+  auto start = std::chrono::steady_clock::now();
+  PGresult* r = PQexec(c, "SELECT sleep");
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(SqlState(r), "57014");
+  EXPECT_NE(std::string(PQresultErrorMessage(r)).find("statement timeout"), std::string::npos)
+      << PQresultErrorMessage(r);
+  EXPECT_LT(secs, 5);
+  PQclear(r);
+  r = PQexec(c, "SELECT * FROM numbers(2)");  // fast statements are not affected
+  EXPECT_EQ(PQntuples(r), 2);
+  PQclear(r);
+  PQfinish(c);
+}
+
 TEST_F(PgServerTest, ACancelWithTheWrongKeyIsIgnored) {
   StartServer();
   PGconn* c = Connect();

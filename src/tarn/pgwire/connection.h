@@ -23,6 +23,7 @@
 #include "tarn/pgwire/local_commands.h"
 #include "tarn/pgwire/result_writer.h"
 #include "tarn/pgwire/socket.h"
+#include "tarn/pgwire/statement_timer.h"
 #include "tarn/pgwire/wire_buffer.h"
 #include "tarn/query/query_service.h"
 
@@ -128,6 +129,8 @@ class Connection {
                        const std::vector<std::optional<std::string>>& raw,
                        std::vector<std::optional<std::string>>* out);
   void SendProtocolViolation(const std::string& message);
+  // Runs a step of a statement under statement_timeout, if one is set.
+  Failure Timed(const std::function<Failure()>& step);
 
   // A failed statement: ErrorResponse, and the transaction (if any) is aborted.
   void SendError(const PgError& error);
@@ -157,6 +160,7 @@ class Connection {
   std::map<std::string, std::shared_ptr<Statement>> statements_;
   std::map<std::string, std::unique_ptr<Portal>> portals_;
   query::Row row_;  // scratch for streaming
+  StatementTimer timer_{[this] { Cancel(); }};
 };
 
 }  // namespace tarn::pgwire

@@ -150,6 +150,18 @@ Connection::Failure Connection::StartStream(Statement& s,
   return std::nullopt;
 }
 
+Connection::Failure Connection::Timed(const std::function<Failure()>& step) {
+  int64_t ms = params_.statement_timeout_ms();
+  if (ms <= 0) return step();
+  timer_.Start(ms);
+  Failure f = step();
+  if (timer_.Stop() && f && f->sqlstate == sqlstate::kQueryCanceled) {
+    f->message = "canceling statement due to statement timeout (statement_timeout = " +
+                 std::to_string(ms) + " ms)";
+  }
+  return f;
+}
+
 Connection::Portal* Connection::RowSource(Portal& p) {
   if (p.cursor.empty()) return &p;
   auto it = portals_.find(p.cursor);

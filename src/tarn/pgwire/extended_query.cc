@@ -155,7 +155,7 @@ bool Connection::HandleDescribe(std::string_view body) {
   // A portal's columns are those of its running statement; start it to learn them (its rows
   // are then read by Execute).
   if (!p.started) {
-    if (Failure f = StartPortal(p)) {
+    if (Failure f = Timed([&] { return StartPortal(p); })) {
       p.finished = true;
       return fail(*f);
     }
@@ -187,7 +187,8 @@ bool Connection::HandleExecute(std::string_view body) {
     skip_until_sync_ = true;
     return true;
   }
-  if (Failure f = ExecutePortal(*it->second, limit)) {
+  Portal& portal = *it->second;
+  if (Failure f = Timed([&] { return ExecutePortal(portal, limit); })) {
     SendError(*f);
     skip_until_sync_ = true;
   }

@@ -23,13 +23,17 @@ bool Connection::HandleQuery(std::string_view body) {
   for (std::string& part : parts) {
     Portal portal;
     Failure failed = Prepare(std::move(part), {}, &portal.statement);
-    if (!failed) failed = StartPortal(portal);
-    if (!failed && !portal.verb.empty()) {
-      if (Portal* source = RowSource(portal)) {
-        WriteRowDescription(source->columns, source->encoders, out_);
-      }
+    if (!failed) {
+      failed = Timed([&]() -> Failure {
+        if (Failure f = StartPortal(portal)) return f;
+        if (!portal.verb.empty()) {
+          if (Portal* source = RowSource(portal)) {
+            WriteRowDescription(source->columns, source->encoders, out_);
+          }
+        }
+        return ExecutePortal(portal, 0);
+      });
     }
-    if (!failed) failed = ExecutePortal(portal, 0);
     if (out_.broken()) return false;
     if (failed) {
       SendError(*failed);

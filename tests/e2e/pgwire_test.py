@@ -130,6 +130,16 @@ def check_psql(port, token, curated_token):
     err = psql(port, "tarn_wrong_token", "-c", "SELECT 1", ok=False)
     check(err.returncode == 2 and "password authentication failed" in err.stderr,
           f"wrong token: {err.stderr}")
+    # The sandbox, seen through the wire: files, writes, attaching, settings.
+    for sql in ["SELECT * FROM read_csv('/etc/passwd')",
+                "COPY (SELECT 1) TO '/tmp/tarn-pgwire-e2e.csv'",
+                "ATTACH '/tmp/tarn-pgwire-e2e.db' AS other",
+                "SET memory_limit = '100GB'",
+                "SET enable_external_access = true",
+                "CREATE TABLE curated.x (a INT)"]:
+        err = psql(port, token, "-c", sql, ok=False)
+        check(err.returncode != 0 and "42501" in err.stderr, f"{sql} is refused (42501): {err.stderr}")
+    check(not os.path.exists("/tmp/tarn-pgwire-e2e.csv"), "COPY wrote nothing")
     # Many statements in one message; the first error skips the rest.
     out = psql(port, token, "-A", "-t", "-c",
                "SET application_name = 'e2e'; SHOW application_name; BEGIN; "

@@ -37,6 +37,13 @@ TEST(LocalCommandsTest, SettingsAreLocal) {
   EXPECT_EQ(Parse("SET application_name TO DEFAULT")->kind, Kind::kReset);
   EXPECT_EQ(Parse("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED")->kind,
             Kind::kNoop);
+  EXPECT_EQ(Parse("SET work_mem = '64MB'")->kind, Kind::kSet);
+  EXPECT_EQ(Parse("SET ROLE analyst")->name, "role");
+  EXPECT_EQ(Parse("SET myapp.flag = on")->name, "myapp.flag");
+  // DuckDB's settings are not client parameters: the query service refuses them.
+  EXPECT_FALSE(Parse("SET memory_limit = '100GB'"));
+  EXPECT_FALSE(Parse("SET enable_external_access = true"));
+  EXPECT_FALSE(Parse("RESET threads"));
   EXPECT_EQ(Parse("RESET ALL")->kind, Kind::kResetAll);
   EXPECT_EQ(Parse("RESET TimeZone")->name, "timezone");
   EXPECT_EQ(Parse("SHOW ALL")->kind, Kind::kShowAll);

@@ -403,6 +403,9 @@ TEST_F(PgServerTest, SessionCommandsStayInTheFrontEnd) {
   r = PQexec(c, "SHOW no_such_setting");
   EXPECT_EQ(PQresultStatus(r), PGRES_FATAL_ERROR);  // not a parameter: went to the session
   PQclear(r);
+  r = PQexec(c, "SET memory_limit = '1TB'");
+  EXPECT_EQ(PQresultStatus(r), PGRES_FATAL_ERROR);  // a DuckDB setting: the session refuses
+  PQclear(r);
   r = PQexec(c, "SHOW ALL");
   EXPECT_GT(PQntuples(r), 20);
   PQclear(r);
@@ -410,7 +413,7 @@ TEST_F(PgServerTest, SessionCommandsStayInTheFrontEnd) {
   EXPECT_STREQ(PQcmdStatus(r), "DISCARD ALL");
   PQclear(r);
   EXPECT_STREQ(PQparameterStatus(c, "application_name"), "");
-  EXPECT_EQ(log_->Executed().size(), before + 1);  // only SHOW no_such_setting
+  EXPECT_EQ(log_->Executed().size(), before + 2);  // SHOW no_such_setting, SET memory_limit
   PQfinish(c);
 }
 

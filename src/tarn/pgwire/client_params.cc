@@ -48,6 +48,24 @@ constexpr Known kKnown[] = {
     {"transaction_read_only", "on", false, false},
 };
 
+// PostgreSQL parameters that clients and BI tools set and tarn accepts without effect (the
+// planner and executor are DuckDB's; roles are tokens).
+constexpr const char* kAccepted[] = {
+    "array_nulls", "backslash_quote", "constraint_exclusion", "cpu_index_tuple_cost",
+    "cpu_operator_cost", "cpu_tuple_cost", "default_text_search_config",
+    "default_transaction_deferrable", "effective_cache_size", "enable_bitmapscan",
+    "enable_gathermerge", "enable_hashagg", "enable_hashjoin", "enable_incremental_sort",
+    "enable_indexonlyscan", "enable_indexscan", "enable_material", "enable_memoize",
+    "enable_mergejoin", "enable_nestloop", "enable_parallel_append", "enable_parallel_hash",
+    "enable_partition_pruning", "enable_partitionwise_aggregate", "enable_partitionwise_join",
+    "enable_seqscan", "enable_sort", "enable_tidscan", "escape_string_warning",
+    "from_collapse_limit", "geqo", "idle_session_timeout", "jit", "join_collapse_limit",
+    "maintenance_work_mem", "max_parallel_workers_per_gather", "parallel_setup_cost",
+    "parallel_tuple_cost", "plan_cache_mode", "quote_all_identifiers", "random_page_cost",
+    "role", "row_security", "seq_page_cost", "session_replication_role", "synchronous_commit",
+    "tcp_keepalives_count", "tcp_keepalives_idle", "tcp_keepalives_interval", "temp_buffers",
+    "timezone_abbreviations", "transaction_deferrable", "work_mem", "xmloption"};
+
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -119,6 +137,15 @@ Status Check(const std::string& lower, std::string* value) {
 }
 
 }  // namespace
+
+bool ClientParams::IsClientParameter(std::string_view name) {
+  std::string lower = Lower(name);
+  if (lower == "time zone" || lower.find('.') != std::string::npos || FindKnown(lower)) return true;
+  for (const char* a : kAccepted) {
+    if (lower == a) return true;
+  }
+  return false;
+}
 
 ClientParams::ClientParams() {
   for (const Known& k : kKnown) defaults_[Lower(k.name)] = k.value;

@@ -36,6 +36,10 @@ class ClientParams {
   std::vector<std::pair<std::string, std::string>> TakeReported(bool all);
   // The canonical spelling ("DateStyle" for "datestyle").
   static std::string CanonicalName(std::string_view name);
+  // True for PostgreSQL's run-time parameters that clients set (those tarn models, and
+  // planner and resource settings tools send, which are accepted without effect) and custom
+  // settings (a dotted name); false for anything else, e.g. DuckDB's settings.
+  static bool IsClientParameter(std::string_view name);
   // statement_timeout in milliseconds (0: none).
   int64_t statement_timeout_ms() const;
 

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "tarn/pgwire/client_params.h"
 #include "tarn/pgwire/sql_lexer.h"
 #include "tarn/pgwire/types.h"
 
@@ -49,6 +50,8 @@ std::string ValueList(const Tokens& t, size_t from) {
 }
 
 Result<std::optional<LocalCommand>> ParseSet(std::string_view sql, const Tokens& t) {
+  // SET of a name that is no client parameter (a DuckDB setting such as memory_limit) goes to
+  // the query service, which refuses it clearly.
   size_t i = 1;
   if (i < t.size() && (t[i].Is("session") || t[i].Is("local"))) {
     if (t[i].Is("session") && i + 1 < t.size() && t[i + 1].Is("characteristics")) {
@@ -68,8 +71,12 @@ Result<std::optional<LocalCommand>> ParseSet(std::string_view sql, const Tokens&
   } else if (t[i].Is("names")) {
     c.name = "client_encoding";
     ++i;
+  } else if (t[i].Is("role")) {
+    c.name = "role";
+    ++i;
   } else {
     c.name = NameAt(t, &i);
+    if (!ClientParams::IsClientParameter(c.name)) return std::optional<LocalCommand>();
     if (i >= t.size() || !(t[i].IsSymbol("=") || t[i].Is("to"))) {
       return InvalidArgument("syntax error in SET: expected '=' or TO after \"" + c.name + "\"");
     }
@@ -278,6 +285,7 @@ Result<std::optional<LocalCommand>> ParseLocalCommand(
       c.name = "TimeZone";
     } else {
       c.name = NameAt(t, &i);
+      if (!ClientParams::IsClientParameter(c.name)) return std::optional<LocalCommand>();
     }
     return std::optional(std::move(c));
   }

@@ -51,8 +51,11 @@ struct LocalCommand {
   bool hold = false;    // DECLARE ... CURSOR WITH HOLD
 };
 
-// Parses `sql` if it is one of the statements above. SHOW counts only when `is_param` says the
-// name is a run-time parameter (SHOW TABLES and SHOW zone.table go to the query service).
+// Parses `sql` if it is one of the statements above. SET and RESET count for PostgreSQL's
+// client parameters (ClientParams::IsClientParameter); others, DuckDB's settings among them,
+// go to the query service (which refuses them). SHOW counts only when `is_param` says the
+// name is a parameter the connection has (SHOW TABLES and SHOW zone.table go to the query
+// service).
 // nullopt: not a local command. Errors: kInvalidArgument (a malformed local command, e.g.
 // EXECUTE with an argument that is not a literal), kUnimplemented (PREPARE TRANSACTION).
 Result<std::optional<LocalCommand>> ParseLocalCommand(

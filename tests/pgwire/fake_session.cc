@@ -74,9 +74,15 @@ int CountParams(const std::string& sql) {
 
 class NumbersStream : public query::ResultStream {
  public:
-  explicit NumbersStream(int64_t n) : n_(n), columns_{Col("n", ColumnType::kBigInt)} {}
+  NumbersStream(int64_t n, std::shared_ptr<int> generation)
+      : n_(n), generation_(std::move(generation)), created_(*generation_),
+        columns_{Col("n", ColumnType::kBigInt)} {}
   const std::vector<Column>& columns() const override { return columns_; }
   Result<bool> Next(Row* row) override {
+    if (*generation_ != created_) {
+      return InvalidArgument("Invalid Input Error: Attempting to execute an unsuccessful or "
+                             "closed pending query result");
+    }
     if (next_ >= n_) return false;
     row->resize(1);
     (*row)[0] = std::to_string(next_++);
@@ -85,6 +91,8 @@ class NumbersStream : public query::ResultStream {
 
  private:
   int64_t n_;
+  std::shared_ptr<int> generation_;
+  int created_;
   int64_t next_ = 0;
   std::vector<Column> columns_;
 };
@@ -137,6 +145,7 @@ Result<query::StatementInfo> FakeSession::Describe(const std::string& sql) {
     std::lock_guard<std::mutex> lock(log_->mu);
     log_->described.push_back(sql);
   }
+  ++*generation_;
   query::StatementInfo info;
   info.parameter_count = CountParams(sql);
   info.parameter_types.assign(static_cast<size_t>(info.parameter_count), ColumnType::kVarchar);
@@ -168,10 +177,11 @@ Result<std::unique_ptr<query::ResultStream>> FakeSession::Execute(
     log_->executed.push_back(sql);
     log_->params.push_back(params);
   }
+  ++*generation_;
   if (StartsWith(sql, "SELECT * FROM numbers(")) {
     std::string arg = sql.substr(22, sql.find(')') - 22);
     int64_t n = arg.rfind("$", 0) == 0 ? std::stoll(params.at(0).value()) : std::stoll(arg);
-    return std::unique_ptr<query::ResultStream>(std::make_unique<NumbersStream>(n));
+    return std::unique_ptr<query::ResultStream>(std::make_unique<NumbersStream>(n, generation_));
   }
   if (sql == "SELECT types") {
     return std::unique_ptr<query::ResultStream>(

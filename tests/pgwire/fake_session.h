@@ -1,7 +1,8 @@
 // A scripted query::Session for protocol tests: it recognizes a handful of statements by
 // their text and answers with fixed columns and rows, so the wire protocol is tested without
 // DuckDB or a lake.
-//   SELECT * FROM numbers(N)  one BIGINT column n, rows 0..N-1
+//   SELECT * FROM numbers(N)  one BIGINT column n, rows 0..N-1 (fails once the session ran
+//                             another statement, as a DuckDB result does)
 //   SELECT types              one row with a column of every type
 //   SELECT echo $1, $2 ...    one row: the parameters as VARCHAR columns p1, p2, ...
 //   SELECT sleep              blocks until Interrupt, then fails "canceled"
@@ -50,6 +51,8 @@ class FakeSession : public query::Session {
 
  private:
   std::shared_ptr<FakeLog> log_;
+  // Like DuckDB, a session runs one statement: running another breaks an open numbers() result.
+  std::shared_ptr<int> generation_ = std::make_shared<int>(0);
   struct Interrupts {
     std::mutex mu;
     std::condition_variable cv;

@@ -461,6 +461,21 @@ TEST_F(PgServerTest, CursorsFetchForwardInTransactions) {
   r = PQexec(c, "FETCH 5 FROM kept");
   EXPECT_EQ(PQntuples(r), 3);
   PQclear(r);
+  // Another statement while a cursor is half read: the cursor's rest was kept in memory.
+  PQclear(PQexec(c, "BEGIN"));
+  PQclear(PQexec(c, "DECLARE half CURSOR FOR SELECT * FROM numbers(5000)"));
+  r = PQexec(c, "FETCH 10 FROM half");
+  EXPECT_EQ(PQntuples(r), 10);
+  PQclear(r);
+  r = PQexec(c, "SELECT * FROM numbers(3)");
+  EXPECT_EQ(PQntuples(r), 3);
+  PQclear(r);
+  r = PQexec(c, "FETCH ALL FROM half");
+  ASSERT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQresultErrorMessage(r);
+  EXPECT_EQ(PQntuples(r), 4990);
+  EXPECT_STREQ(PQgetvalue(r, 4989, 0), "4999");
+  PQclear(r);
+  PQclear(PQexec(c, "COMMIT"));
   r = PQexec(c, "CLOSE kept");
   EXPECT_STREQ(PQcmdStatus(r), "CLOSE CURSOR");
   PQclear(r);

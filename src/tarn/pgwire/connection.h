@@ -19,6 +19,7 @@
 #include "tarn/pgwire/auth.h"
 #include "tarn/pgwire/catalog_compat.h"
 #include "tarn/pgwire/client_params.h"
+#include "tarn/pgwire/detachable_stream.h"
 #include "tarn/pgwire/errors.h"
 #include "tarn/pgwire/local_commands.h"
 #include "tarn/pgwire/result_writer.h"
@@ -73,7 +74,7 @@ class Connection {
     std::shared_ptr<Statement> statement;
     std::vector<std::optional<std::string>> params;
     std::vector<int16_t> formats;
-    std::unique_ptr<query::ResultStream> stream;  // rows, once started
+    std::shared_ptr<query::ResultStream> stream;  // rows, once started
     std::vector<query::Column> columns;           // of the rows, once started
     std::vector<ColumnEncoder> encoders;
     std::string tag;   // for statements without rows
@@ -160,6 +161,9 @@ class Connection {
   std::map<std::string, std::shared_ptr<Statement>> statements_;
   std::map<std::string, std::unique_ptr<Portal>> portals_;
   query::Row row_;  // scratch for streaming
+  // The session's open result, if any: detached before the session runs anything else.
+  std::weak_ptr<DetachableStream> live_;
+  void DetachLiveStream();
   StatementTimer timer_{[this] { Cancel(); }};
 };
 

@@ -75,15 +75,14 @@ TEST_F(CatalogCompatTest, AttributesCarryPostgresOidsAndFormatType) {
   std::map<std::string, std::vector<std::string>> by_name;
   for (auto& r : rows) by_name[r[0]] = {r[1], r[2], r[3], r[4]};
   EXPECT_EQ(by_name["id"], (std::vector<std::string>{"23", "-1", "integer", "int4"}));
-  EXPECT_EQ(by_name["amount"],
-            (std::vector<std::string>{"1700", std::to_string((12 << 16 | 2) + 4), "numeric(12,2)",
-                                      "numeric"}));
+  EXPECT_EQ(by_name["amount"], (std::vector<std::string>{"1700", std::to_string((12 << 16 | 2) + 4),
+                                                         "numeric(12,2)", "numeric"}));
   EXPECT_EQ(by_name["tags"], (std::vector<std::string>{"1009", "-1", "text[]", "_text"}));
   EXPECT_EQ(by_name["ids"], (std::vector<std::string>{"1016", "-1", "bigint[]", "_int8"}));
   EXPECT_EQ(by_name["payload"][0], "25");
   EXPECT_EQ(by_name["nested"][0], "25");
-  EXPECT_EQ(by_name["ts"], (std::vector<std::string>{"1184", "-1", "timestamp with time zone",
-                                                     "timestamptz"}));
+  EXPECT_EQ(by_name["ts"],
+            (std::vector<std::string>{"1184", "-1", "timestamp with time zone", "timestamptz"}));
   EXPECT_EQ(by_name["big"][0], "1700");
   EXPECT_EQ(by_name["tiny"][0], "21");
 
@@ -104,7 +103,8 @@ TEST_F(CatalogCompatTest, MissingFunctionsCastsAndRelations) {
             "analyst@lake");
   EXPECT_EQ(One("SELECT CAST('pg_class'::regclass AS VARCHAR) FROM pg_catalog.pg_am"), "1259");
   EXPECT_EQ(One("SELECT d.datname || ' ' || pg_catalog.pg_encoding_to_char(d.encoding) || ' ' || "
-                "coalesce(pg_catalog.array_to_string(d.datacl, E'\\n'), '') FROM pg_catalog.pg_database d"),
+                "coalesce(pg_catalog.array_to_string(d.datacl, E'\\n'), '') FROM "
+                "pg_catalog.pg_database d"),
             "lake UTF8 ");
   EXPECT_EQ(One("SELECT r.rolname FROM pg_catalog.pg_roles r"), "analyst");
   EXPECT_EQ(One("SELECT CAST(count(*) AS VARCHAR) FROM pg_catalog.pg_inherits i, "

@@ -21,16 +21,16 @@ Column Col(std::string name, ColumnType type, std::string type_sql = "") {
 
 std::vector<Column> TypesColumns() {
   std::vector<Column> c = {
-      Col("b", ColumnType::kBoolean),      Col("i2", ColumnType::kSmallInt),
-      Col("i4", ColumnType::kInteger),     Col("i8", ColumnType::kBigInt),
-      Col("f4", ColumnType::kFloat),       Col("f8", ColumnType::kDouble),
-      Col("d", ColumnType::kDecimal),      Col("s", ColumnType::kVarchar),
-      Col("bl", ColumnType::kBlob),        Col("u", ColumnType::kUuid),
-      Col("dt", ColumnType::kDate),        Col("t", ColumnType::kTime),
-      Col("ts", ColumnType::kTimestamp),   Col("tz", ColumnType::kTimestampTz),
-      Col("iv", ColumnType::kInterval),    Col("li", ColumnType::kList),
-      Col("ls", ColumnType::kList),        Col("st", ColumnType::kStruct),
-      Col("h", ColumnType::kHugeInt),      Col("n", ColumnType::kInteger),
+      Col("b", ColumnType::kBoolean),    Col("i2", ColumnType::kSmallInt),
+      Col("i4", ColumnType::kInteger),   Col("i8", ColumnType::kBigInt),
+      Col("f4", ColumnType::kFloat),     Col("f8", ColumnType::kDouble),
+      Col("d", ColumnType::kDecimal),    Col("s", ColumnType::kVarchar),
+      Col("bl", ColumnType::kBlob),      Col("u", ColumnType::kUuid),
+      Col("dt", ColumnType::kDate),      Col("t", ColumnType::kTime),
+      Col("ts", ColumnType::kTimestamp), Col("tz", ColumnType::kTimestampTz),
+      Col("iv", ColumnType::kInterval),  Col("li", ColumnType::kList),
+      Col("ls", ColumnType::kList),      Col("st", ColumnType::kStruct),
+      Col("h", ColumnType::kHugeInt),    Col("n", ColumnType::kInteger),
   };
   c[6].precision = 10;
   c[6].scale = 2;
@@ -75,13 +75,16 @@ int CountParams(const std::string& sql) {
 class NumbersStream : public query::ResultStream {
  public:
   NumbersStream(int64_t n, std::shared_ptr<int> generation)
-      : n_(n), generation_(std::move(generation)), created_(*generation_),
+      : n_(n),
+        generation_(std::move(generation)),
+        created_(*generation_),
         columns_{Col("n", ColumnType::kBigInt)} {}
   const std::vector<Column>& columns() const override { return columns_; }
   Result<bool> Next(Row* row) override {
     if (*generation_ != created_) {
-      return InvalidArgument("Invalid Input Error: Attempting to execute an unsuccessful or "
-                             "closed pending query result");
+      return InvalidArgument(
+          "Invalid Input Error: Attempting to execute an unsuccessful or "
+          "closed pending query result");
     }
     if (next_ >= n_) return false;
     row->resize(1);
@@ -116,10 +119,14 @@ class FailingStream : public query::ResultStream {
 
 class SleepStream : public query::ResultStream {
  public:
-  SleepStream(std::shared_ptr<FakeLog> log, std::shared_ptr<void> state,
-              std::mutex* mu, std::condition_variable* cv, bool* interrupted)
-      : log_(std::move(log)), state_(std::move(state)), mu_(mu), cv_(cv),
-        interrupted_(interrupted), columns_{Col("slept", ColumnType::kBoolean)} {}
+  SleepStream(std::shared_ptr<FakeLog> log, std::shared_ptr<void> state, std::mutex* mu,
+              std::condition_variable* cv, bool* interrupted)
+      : log_(std::move(log)),
+        state_(std::move(state)),
+        mu_(mu),
+        cv_(cv),
+        interrupted_(interrupted),
+        columns_{Col("slept", ColumnType::kBoolean)} {}
   const std::vector<Column>& columns() const override { return columns_; }
   Result<bool> Next(Row* row) override {
     std::unique_lock<std::mutex> lock(*mu_);
@@ -206,8 +213,9 @@ Result<std::unique_ptr<query::ResultStream>> FakeSession::Execute(
     return std::unique_ptr<query::ResultStream>(std::make_unique<FailingStream>());
   }
   if (sql.find("serving.") != std::string::npos) {
-    return PermissionDenied("permission denied for zone 'serving': the token has no "
-                            "serving:read grant");
+    return PermissionDenied(
+        "permission denied for zone 'serving': the token has no "
+        "serving:read grant");
   }
   if (sql.find("curated.missing") != std::string::npos) {
     return NotFound("table curated.missing does not exist");

@@ -25,8 +25,8 @@ namespace tarn::pgwire::testing {
 // What every session of a test saw, shared across connection threads.
 struct FakeLog {
   std::mutex mu;
-  std::vector<std::string> executed;   // SQL given to Execute
-  std::vector<std::string> described;  // SQL given to Describe
+  std::vector<std::string> executed;                            // SQL given to Execute
+  std::vector<std::string> described;                           // SQL given to Describe
   std::vector<std::vector<std::optional<std::string>>> params;  // per Execute
   std::atomic<int> sessions{0};
   std::atomic<int> interrupts{0};

@@ -35,8 +35,9 @@ TEST(LocalCommandsTest, SettingsAreLocal) {
   c = Parse("SET statement_timeout = -1");
   EXPECT_EQ(c->value, "-1");
   EXPECT_EQ(Parse("SET application_name TO DEFAULT")->kind, Kind::kReset);
-  EXPECT_EQ(Parse("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED")->kind,
-            Kind::kNoop);
+  EXPECT_EQ(
+      Parse("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED")->kind,
+      Kind::kNoop);
   EXPECT_EQ(Parse("SET work_mem = '64MB'")->kind, Kind::kSet);
   EXPECT_EQ(Parse("SET ROLE analyst")->name, "role");
   EXPECT_EQ(Parse("SET myapp.flag = on")->name, "myapp.flag");
@@ -132,7 +133,8 @@ TEST(ClientParamsTest, SupportedValuesOnly) {
 }
 
 TEST(SqlLexerTest, StringsCommentsAndOperators) {
-  auto t = LexSql("SELECT 'a''b', E'c\\nd', $$x;y$$, \"Q\"\"x\" -- c\n /* a /* b */ */ ::int $1 !~ 1.5e+3;");
+  auto t = LexSql(
+      "SELECT 'a''b', E'c\\nd', $$x;y$$, \"Q\"\"x\" -- c\n /* a /* b */ */ ::int $1 !~ 1.5e+3;");
   ASSERT_EQ(t.size(), 14u);
   EXPECT_EQ(t[1].value, "a'b");
   EXPECT_EQ(t[3].value, "c\nd");

@@ -38,8 +38,7 @@ TEST(ScramTest, AWrongPasswordMatchesNoCandidate) {
   EXPECT_EQ(final.status().code(), ErrorCode::kUnauthenticated);
   ScramServer again(Salt(), 4096, kServerNonce);
   ASSERT_TRUE(again.HandleClientFirst(kClientFirst).ok());
-  EXPECT_EQ(again.HandleClientFinal(kClientFinal, {}).status().code(),
-            ErrorCode::kUnauthenticated);
+  EXPECT_EQ(again.HandleClientFinal(kClientFinal, {}).status().code(), ErrorCode::kUnauthenticated);
 }
 
 TEST(ScramTest, ChannelBindingAndMalformedMessagesAreRefused) {

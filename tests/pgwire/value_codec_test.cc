@@ -169,18 +169,50 @@ TEST(ValueCodecTest, BinaryFormsMatchPostgres) {
   EXPECT_EQ(BinaryHex(ColumnType::kTimestamp, "2000-01-01 00:00:01"), "00000000000f4240");
   EXPECT_EQ(BinaryHex(ColumnType::kTimestampTz, "2000-01-01 01:00:01+01"), "00000000000f4240");
   EXPECT_EQ(BinaryHex(ColumnType::kInterval, "1 year 2 months 3 days 00:00:01"),
-            "00000000000f4240" "00000003" "0000000e");
+            "00000000000f4240"
+            "00000003"
+            "0000000e");
   // numeric: ndigits, weight, sign, dscale, base-10000 digits.
-  EXPECT_EQ(BinaryHex(ColumnType::kDecimal, "-12.50"), "0002" "0000" "4000" "0002" "000c" "1388");
-  EXPECT_EQ(BinaryHex(ColumnType::kDecimal, "0.00"), "0000" "0000" "0000" "0002");
-  EXPECT_EQ(BinaryHex(ColumnType::kHugeInt, "100000000"), "0001" "0002" "0000" "0000" "0001");
-  EXPECT_EQ(BinaryHex(ColumnType::kDecimal, "0.0001"), "0001" "ffff" "0000" "0004" "0001");
+  EXPECT_EQ(BinaryHex(ColumnType::kDecimal, "-12.50"),
+            "0002"
+            "0000"
+            "4000"
+            "0002"
+            "000c"
+            "1388");
+  EXPECT_EQ(BinaryHex(ColumnType::kDecimal, "0.00"),
+            "0000"
+            "0000"
+            "0000"
+            "0002");
+  EXPECT_EQ(BinaryHex(ColumnType::kHugeInt, "100000000"),
+            "0001"
+            "0002"
+            "0000"
+            "0000"
+            "0001");
+  EXPECT_EQ(BinaryHex(ColumnType::kDecimal, "0.0001"),
+            "0001"
+            "ffff"
+            "0000"
+            "0004"
+            "0001");
   // int4[]: ndim 1, has null, element oid 23, length 3, lower bound 1, elements.
   EXPECT_EQ(BinaryHex(ColumnType::kList, "[1, NULL, 3]", ColumnType::kInteger),
-            "00000001" "00000001" "00000017" "00000003" "00000001"
-            "00000004" "00000001" "ffffffff" "00000004" "00000003");
+            "00000001"
+            "00000001"
+            "00000017"
+            "00000003"
+            "00000001"
+            "00000004"
+            "00000001"
+            "ffffffff"
+            "00000004"
+            "00000003");
   EXPECT_EQ(BinaryHex(ColumnType::kList, "[]", ColumnType::kInteger),
-            "00000000" "00000000" "00000017");
+            "00000000"
+            "00000000"
+            "00000017");
   auto e = ColumnEncoder::Make(Col(ColumnType::kInteger), 1);
   std::string out;
   EXPECT_EQ(e->Append("x", &out).code(), ErrorCode::kInvalidArgument);
@@ -222,8 +254,17 @@ TEST(ParamCodecTest, BinaryParametersBecomeText) {
   EXPECT_EQ(bin(oid::kNumeric, "0001ffff000000040001"), "0.0001");
   EXPECT_EQ(bin(oid::kInterval, "00000000000f42400000000300000001"),
             "1 months 3 days 1000000 microseconds");
-  EXPECT_EQ(bin(1007, "00000001" "00000001" "00000017" "00000003" "00000001"
-                      "00000004" "00000001" "ffffffff" "00000004" "00000003"),
+  EXPECT_EQ(bin(1007,
+                "00000001"
+                "00000001"
+                "00000017"
+                "00000003"
+                "00000001"
+                "00000004"
+                "00000001"
+                "ffffffff"
+                "00000004"
+                "00000003"),
             "['1', NULL, '3']");
   EXPECT_EQ(ParamToText(oid::kInt4, 1, "abc").status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(ParamToText(600, 1, "abc").status().code(), ErrorCode::kUnimplemented);

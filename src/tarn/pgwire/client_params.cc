@@ -10,7 +10,7 @@ namespace {
 struct Known {
   const char* name;  // canonical spelling
   const char* value;
-  bool reported;     // sent to the client in ParameterStatus
+  bool reported;  // sent to the client in ParameterStatus
   bool read_only;
 };
 
@@ -50,21 +50,60 @@ constexpr Known kKnown[] = {
 
 // PostgreSQL parameters that clients and BI tools set and tarn accepts without effect (the
 // planner and executor are DuckDB's; roles are tokens).
-constexpr const char* kAccepted[] = {
-    "array_nulls", "backslash_quote", "constraint_exclusion", "cpu_index_tuple_cost",
-    "cpu_operator_cost", "cpu_tuple_cost", "default_text_search_config",
-    "default_transaction_deferrable", "effective_cache_size", "enable_bitmapscan",
-    "enable_gathermerge", "enable_hashagg", "enable_hashjoin", "enable_incremental_sort",
-    "enable_indexonlyscan", "enable_indexscan", "enable_material", "enable_memoize",
-    "enable_mergejoin", "enable_nestloop", "enable_parallel_append", "enable_parallel_hash",
-    "enable_partition_pruning", "enable_partitionwise_aggregate", "enable_partitionwise_join",
-    "enable_seqscan", "enable_sort", "enable_tidscan", "escape_string_warning",
-    "from_collapse_limit", "geqo", "idle_session_timeout", "jit", "join_collapse_limit",
-    "maintenance_work_mem", "max_parallel_workers_per_gather", "parallel_setup_cost",
-    "parallel_tuple_cost", "plan_cache_mode", "quote_all_identifiers", "random_page_cost",
-    "role", "row_security", "seq_page_cost", "session_replication_role", "synchronous_commit",
-    "tcp_keepalives_count", "tcp_keepalives_idle", "tcp_keepalives_interval", "temp_buffers",
-    "timezone_abbreviations", "transaction_deferrable", "work_mem", "xmloption"};
+constexpr const char* kAccepted[] = {"array_nulls",
+                                     "backslash_quote",
+                                     "constraint_exclusion",
+                                     "cpu_index_tuple_cost",
+                                     "cpu_operator_cost",
+                                     "cpu_tuple_cost",
+                                     "default_text_search_config",
+                                     "default_transaction_deferrable",
+                                     "effective_cache_size",
+                                     "enable_bitmapscan",
+                                     "enable_gathermerge",
+                                     "enable_hashagg",
+                                     "enable_hashjoin",
+                                     "enable_incremental_sort",
+                                     "enable_indexonlyscan",
+                                     "enable_indexscan",
+                                     "enable_material",
+                                     "enable_memoize",
+                                     "enable_mergejoin",
+                                     "enable_nestloop",
+                                     "enable_parallel_append",
+                                     "enable_parallel_hash",
+                                     "enable_partition_pruning",
+                                     "enable_partitionwise_aggregate",
+                                     "enable_partitionwise_join",
+                                     "enable_seqscan",
+                                     "enable_sort",
+                                     "enable_tidscan",
+                                     "escape_string_warning",
+                                     "from_collapse_limit",
+                                     "geqo",
+                                     "idle_session_timeout",
+                                     "jit",
+                                     "join_collapse_limit",
+                                     "maintenance_work_mem",
+                                     "max_parallel_workers_per_gather",
+                                     "parallel_setup_cost",
+                                     "parallel_tuple_cost",
+                                     "plan_cache_mode",
+                                     "quote_all_identifiers",
+                                     "random_page_cost",
+                                     "role",
+                                     "row_security",
+                                     "seq_page_cost",
+                                     "session_replication_role",
+                                     "synchronous_commit",
+                                     "tcp_keepalives_count",
+                                     "tcp_keepalives_idle",
+                                     "tcp_keepalives_interval",
+                                     "temp_buffers",
+                                     "timezone_abbreviations",
+                                     "transaction_deferrable",
+                                     "work_mem",
+                                     "xmloption"};
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -82,10 +121,10 @@ const Known* FindKnown(std::string_view lower) {
 bool IsUtcName(std::string_view v) {
   std::string l = Lower(v);
   return l == "utc" || l == "etc/utc" || l == "gmt" || l == "etc/gmt" || l == "z" || l == "zulu" ||
-         l == "uct" || l == "etc/uct" || l == "universal" || l == "etc/universal" ||
-         l == "gmt0" || l == "etc/gmt0" || l == "+00" || l == "+00:00" || l == "-00" ||
-         l == "00:00" || l == "0" || l == "gmt+0" || l == "gmt-0" || l == "etc/gmt+0" ||
-         l == "etc/gmt-0" || l == "greenwich" || l == "etc/zulu";
+         l == "uct" || l == "etc/uct" || l == "universal" || l == "etc/universal" || l == "gmt0" ||
+         l == "etc/gmt0" || l == "+00" || l == "+00:00" || l == "-00" || l == "00:00" || l == "0" ||
+         l == "gmt+0" || l == "gmt-0" || l == "etc/gmt+0" || l == "etc/gmt-0" || l == "greenwich" ||
+         l == "etc/zulu";
 }
 
 Status Check(const std::string& lower, std::string* value) {
@@ -123,7 +162,8 @@ Status Check(const std::string& lower, std::string* value) {
     }
     *value = "on";
   } else if (lower == "bytea_output") {
-    if (l != "hex") return InvalidArgument("bytea_output \"" + *value + "\" is not supported: use hex");
+    if (l != "hex")
+      return InvalidArgument("bytea_output \"" + *value + "\" is not supported: use hex");
   } else if (lower == "extra_float_digits" || lower == "statement_timeout" ||
              lower == "lock_timeout" || lower == "idle_in_transaction_session_timeout") {
     std::string_view digits = *value;
@@ -131,7 +171,8 @@ Status Check(const std::string& lower, std::string* value) {
     // Time settings may carry a unit ("5s", "100ms", "1min").
     size_t n = 0;
     while (n < digits.size() && std::isdigit(static_cast<unsigned char>(digits[n]))) ++n;
-    if (n == 0) return InvalidArgument("invalid value for parameter \"" + lower + "\": \"" + *value + "\"");
+    if (n == 0)
+      return InvalidArgument("invalid value for parameter \"" + lower + "\": \"" + *value + "\"");
   }
   return Status::OK();
 }

@@ -128,8 +128,7 @@ bool Connection::ReadStartupPacket(std::map<std::string, std::string>* params) {
     if ((code >> 16) != 3) {
       SendFatal(MakeFatal(sqlstate::kFeatureNotSupported,
                           "unsupported frontend protocol " + std::to_string(code >> 16) + "." +
-                              std::to_string(code & 0xFFFF) +
-                              ": server supports 3.0 to 3.0"));
+                              std::to_string(code & 0xFFFF) + ": server supports 3.0 to 3.0"));
       return false;
     }
     std::vector<std::string> unknown_options;
@@ -208,7 +207,8 @@ bool Connection::Startup() {
   user_ = user->second;
   compat_.user = user_;
   auto database = startup.find("database");
-  compat_.database = database != startup.end() && !database->second.empty() ? database->second : user_;
+  compat_.database =
+      database != startup.end() && !database->second.empty() ? database->second : user_;
   compat_.process_id = process_id_;
   if (Status st = ApplyStartupParams(startup); !st.ok()) {
     SendFatal(MakeFatal(sqlstate::kInvalidParameterValue, st.message()));

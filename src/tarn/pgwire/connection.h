@@ -122,6 +122,11 @@ class Connection {
   // Runs the portal's statement (its rows are then read by ExecutePortal).
   Failure StartPortal(Portal& portal);
   Failure RunLocal(const LocalCommand& command, Portal& portal);
+  Failure RunSetting(const LocalCommand& command, Portal& portal);
+  Failure RunTransaction(const LocalCommand& command, Portal& portal);
+  Failure RunPrepared(const LocalCommand& command, Portal& portal);
+  Failure RunExecute(const LocalCommand& command, Portal& portal);
+  Failure RunCursor(const LocalCommand& command, Portal& portal);
   Failure StartStream(Statement& statement, const std::vector<std::optional<std::string>>& params,
                       Portal& portal);
   // Sends up to `limit` rows (0: all), then CommandComplete or PortalSuspended.
@@ -155,7 +160,7 @@ class Connection {
   ClientParams params_;
   std::mutex session_mu_;  // guards session_ against Cancel from other threads
   std::unique_ptr<query::Session> session_;
-  char tx_status_ = 'I';          // I idle, T in a transaction block, E failed block
+  char tx_status_ = 'I';  // I idle, T in a transaction block, E failed block
   std::vector<std::string> savepoints_;
   bool skip_until_sync_ = false;  // after an extended-protocol error
   std::map<std::string, std::shared_ptr<Statement>> statements_;

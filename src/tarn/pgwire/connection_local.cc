@@ -1,10 +1,12 @@
-// Local commands: settings, transaction control, DISCARD and SQL-level prepared statements,
-// answered by the front end without the query service.
+// Local commands: settings, transaction control, DISCARD, SQL-level prepared statements and
+// cursors, answered by the front end without the query service.
 #include "tarn/pgwire/connection.h"
 #include "tarn/pgwire/param_codec.h"
 
 namespace tarn::pgwire {
 namespace {
+
+using Kind = LocalCommand::Kind;
 
 query::Column TextColumn(std::string name) {
   query::Column c;
@@ -14,11 +16,48 @@ query::Column TextColumn(std::string name) {
   return c;
 }
 
+PgError NoSuch(const char* what, const std::string& name, const char* code) {
+  return MakeError(code, std::string(what) + " \"" + name + "\" does not exist");
+}
+
 }  // namespace
 
 Connection::Failure Connection::RunLocal(const LocalCommand& c, Portal& portal) {
-  using Kind = LocalCommand::Kind;
   portal.tag = c.tag;
+  switch (c.kind) {
+    case Kind::kSet:
+    case Kind::kReset:
+    case Kind::kResetAll:
+    case Kind::kShow:
+    case Kind::kShowAll:
+      return RunSetting(c, portal);
+    case Kind::kBegin:
+    case Kind::kCommit:
+    case Kind::kRollback:
+    case Kind::kSavepoint:
+    case Kind::kRelease:
+    case Kind::kRollbackTo:
+      return RunTransaction(c, portal);
+    case Kind::kDiscardAll:
+    case Kind::kDeallocate:
+    case Kind::kDeallocateAll:
+    case Kind::kPrepare:
+    case Kind::kExecute:
+      return RunPrepared(c, portal);
+    case Kind::kDeclare:
+    case Kind::kFetch:
+    case Kind::kClose:
+    case Kind::kCloseAll:
+      return RunCursor(c, portal);
+    case Kind::kNoop:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+Connection::Failure Connection::RunSetting(const LocalCommand& c, Portal& portal) {
+  std::vector<query::Column> columns;
+  std::vector<query::Row> rows;
   switch (c.kind) {
     case Kind::kSet: {
       Status st = params_.Set(c.name, c.value);
@@ -40,32 +79,35 @@ Connection::Failure Connection::RunLocal(const LocalCommand& c, Portal& portal) 
         return MakeError(sqlstate::kUndefinedObject,
                          "unrecognized configuration parameter \"" + c.name + "\"");
       }
-      std::vector<query::Row> rows = {{*value}};
-      portal.stream = std::make_unique<RowsInMemory>(
-          std::vector<query::Column>{TextColumn(ClientParams::CanonicalName(c.name))},
-          std::move(rows));
+      columns = {TextColumn(ClientParams::CanonicalName(c.name))};
+      rows = {{*value}};
       break;
     }
-    case Kind::kShowAll: {
-      std::vector<query::Row> rows;
+    default:  // SHOW ALL
+      columns = {TextColumn("name"), TextColumn("setting"), TextColumn("description")};
       for (auto& [name, value] : params_.All()) rows.push_back({name, value, std::string()});
-      portal.stream = std::make_unique<RowsInMemory>(
-          std::vector<query::Column>{TextColumn("name"), TextColumn("setting"),
-                                     TextColumn("description")},
-          std::move(rows));
-      break;
-    }
+  }
+  auto encoders = MakeEncoders(columns, portal.formats);
+  if (!encoders.ok()) return MakeError(sqlstate::kProtocolViolation, encoders.status().message());
+  portal.encoders = std::move(encoders).value();
+  portal.columns = columns;
+  portal.stream = std::make_shared<RowsInMemory>(std::move(columns), std::move(rows));
+  portal.verb = "SHOW";
+  return std::nullopt;
+}
+
+Connection::Failure Connection::RunTransaction(const LocalCommand& c, Portal& portal) {
+  switch (c.kind) {
     case Kind::kBegin:
       if (tx_status_ != 'I') {
         WriteNotice(out_, "WARNING", "there is already a transaction in progress");
+      } else {
+        tx_status_ = 'T';
       }
-      if (tx_status_ == 'I') tx_status_ = 'T';
       return std::nullopt;
     case Kind::kCommit:
     case Kind::kRollback:
-      if (tx_status_ == 'I') {
-        WriteNotice(out_, "WARNING", "there is no transaction in progress");
-      }
+      if (tx_status_ == 'I') WriteNotice(out_, "WARNING", "there is no transaction in progress");
       // COMMIT of a failed transaction rolls it back, and says so.
       if (c.kind == Kind::kCommit && tx_status_ == 'E') portal.tag = "ROLLBACK";
       tx_status_ = 'I';
@@ -78,24 +120,26 @@ Connection::Failure Connection::RunLocal(const LocalCommand& c, Portal& portal) 
       }
       savepoints_.push_back(c.name);
       return std::nullopt;
-    case Kind::kRelease:
-    case Kind::kRollbackTo: {
+    default: {  // RELEASE, ROLLBACK TO
       if (tx_status_ == 'I') {
-        return MakeError(sqlstate::kNoActiveTransaction,
-                         std::string(c.kind == Kind::kRelease ? "RELEASE SAVEPOINT"
-                                                              : "ROLLBACK TO SAVEPOINT") +
-                             " can only be used in transaction blocks");
+        return MakeError(
+            sqlstate::kNoActiveTransaction,
+            std::string(c.kind == Kind::kRelease ? "RELEASE SAVEPOINT" : "ROLLBACK TO SAVEPOINT") +
+                " can only be used in transaction blocks");
       }
       auto it = std::find(savepoints_.rbegin(), savepoints_.rend(), c.name);
-      if (it == savepoints_.rend()) {
-        return MakeError("3B001", "savepoint \"" + c.name + "\" does not exist");
-      }
+      if (it == savepoints_.rend()) return NoSuch("savepoint", c.name, "3B001");
       // RELEASE drops the savepoint and later ones; ROLLBACK TO keeps it.
       savepoints_.erase(it.base() - (c.kind == Kind::kRelease ? 1 : 0), savepoints_.end());
       if (c.kind == Kind::kRollbackTo) tx_status_ = 'T';
       return std::nullopt;
     }
-    case Kind::kDiscardAll: {
+  }
+}
+
+Connection::Failure Connection::RunPrepared(const LocalCommand& c, Portal& portal) {
+  switch (c.kind) {
+    case Kind::kDiscardAll:
       if (tx_status_ != 'I') {
         return MakeError(sqlstate::kActiveTransaction,
                          "DISCARD ALL cannot run inside a transaction block");
@@ -106,11 +150,9 @@ Connection::Failure Connection::RunLocal(const LocalCommand& c, Portal& portal) 
         it = it->second.get() == &portal ? std::next(it) : portals_.erase(it);
       }
       return std::nullopt;
-    }
     case Kind::kDeallocate:
       if (statements_.erase(c.name) == 0) {
-        return MakeError(sqlstate::kUndefinedPreparedStatement,
-                         "prepared statement \"" + c.name + "\" does not exist");
+        return NoSuch("prepared statement", c.name, sqlstate::kUndefinedPreparedStatement);
       }
       return std::nullopt;
     case Kind::kDeallocateAll:
@@ -132,30 +174,39 @@ Connection::Failure Connection::RunLocal(const LocalCommand& c, Portal& portal) 
       statements_[c.name] = std::move(s);
       return std::nullopt;
     }
-    case Kind::kExecute: {
-      auto it = statements_.find(c.name);
-      if (it == statements_.end()) {
-        return MakeError(sqlstate::kUndefinedPreparedStatement,
-                         "prepared statement \"" + c.name + "\" does not exist");
-      }
-      std::shared_ptr<Statement> target = it->second;
-      if (target->local || target->empty) {
-        return MakeError(sqlstate::kFeatureNotSupported,
-                         "EXECUTE of a session command is not supported");
-      }
-      std::vector<std::optional<std::string>> params;
-      for (size_t i = 0; i < c.args.size(); ++i) {
-        if (!c.args[i]) {
-          params.push_back(std::nullopt);
-          continue;
-        }
-        int32_t type = i < target->param_types.size() ? target->param_types[i] : 0;
-        auto text = ParamToText(type, 0, *c.args[i]);
-        if (!text.ok()) return MakeError(sqlstate::kInvalidTextRepresentation, text.status().message());
-        params.push_back(std::move(text).value());
-      }
-      return StartStream(*target, params, portal);
+    default:  // EXECUTE
+      return RunExecute(c, portal);
+  }
+}
+
+Connection::Failure Connection::RunExecute(const LocalCommand& c, Portal& portal) {
+  auto it = statements_.find(c.name);
+  if (it == statements_.end()) {
+    return NoSuch("prepared statement", c.name, sqlstate::kUndefinedPreparedStatement);
+  }
+  std::shared_ptr<Statement> target = it->second;
+  if (target->local || target->empty) {
+    return MakeError(sqlstate::kFeatureNotSupported,
+                     "EXECUTE of a session command is not supported");
+  }
+  std::vector<std::optional<std::string>> params;
+  for (size_t i = 0; i < c.args.size(); ++i) {
+    if (!c.args[i]) {
+      params.push_back(std::nullopt);
+      continue;
     }
+    int32_t type = i < target->param_types.size() ? target->param_types[i] : 0;
+    auto text = ParamToText(type, 0, *c.args[i]);
+    if (!text.ok()) {
+      return MakeError(sqlstate::kInvalidTextRepresentation, text.status().message());
+    }
+    params.push_back(std::move(text).value());
+  }
+  return StartStream(*target, params, portal);
+}
+
+Connection::Failure Connection::RunCursor(const LocalCommand& c, Portal& portal) {
+  switch (c.kind) {
     case Kind::kDeclare: {
       if (tx_status_ == 'I' && !c.hold) {
         return MakeError(sqlstate::kNoActiveTransaction,
@@ -176,9 +227,7 @@ Connection::Failure Connection::RunLocal(const LocalCommand& c, Portal& portal) 
     }
     case Kind::kFetch: {
       auto it = portals_.find(c.name);
-      if (it == portals_.end()) {
-        return MakeError(sqlstate::kUndefinedCursor, "cursor \"" + c.name + "\" does not exist");
-      }
+      if (it == portals_.end()) return NoSuch("cursor", c.name, sqlstate::kUndefinedCursor);
       if (Failure f = StartCursor(*it->second)) return f;
       if (it->second->verb.empty()) {
         return MakeError(sqlstate::kFeatureNotSupported, "cursor \"" + c.name + "\" has no rows");
@@ -189,25 +238,14 @@ Connection::Failure Connection::RunLocal(const LocalCommand& c, Portal& portal) 
       return std::nullopt;
     }
     case Kind::kClose:
-      if (portals_.erase(c.name) == 0) {
-        return MakeError(sqlstate::kUndefinedCursor, "cursor \"" + c.name + "\" does not exist");
-      }
+      if (portals_.erase(c.name) == 0) return NoSuch("cursor", c.name, sqlstate::kUndefinedCursor);
       return std::nullopt;
-    case Kind::kCloseAll:
+    default:  // CLOSE ALL
       for (auto it = portals_.begin(); it != portals_.end();) {
         it = it->second.get() == &portal ? std::next(it) : portals_.erase(it);
       }
       return std::nullopt;
-    case Kind::kNoop:
-      return std::nullopt;
   }
-  // Statements with rows from a local answer.
-  portal.columns = portal.stream->columns();
-  auto encoders = MakeEncoders(portal.columns, portal.formats);
-  if (!encoders.ok()) return MakeError(sqlstate::kProtocolViolation, encoders.status().message());
-  portal.encoders = std::move(encoders).value();
-  portal.verb = "SHOW";
-  return std::nullopt;
 }
 
 }  // namespace tarn::pgwire

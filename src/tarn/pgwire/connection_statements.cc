@@ -55,9 +55,8 @@ Connection::Failure Connection::Prepare(std::string sql, std::vector<int32_t> pa
                                         std::shared_ptr<Statement>* out, const std::string& name) {
   auto s = std::make_shared<Statement>();
   s->param_types = std::move(param_types);
-  auto local = ParseLocalCommand(sql, [this](const std::string& name) {
-    return params_.Get(name).has_value();
-  });
+  auto local = ParseLocalCommand(
+      sql, [this](const std::string& name) { return params_.Get(name).has_value(); });
   if (!local.ok()) {
     return local.status().code() == ErrorCode::kUnimplemented
                ? MakeError(sqlstate::kFeatureNotSupported, local.status().message())
@@ -166,8 +165,9 @@ Connection::Failure Connection::Timed(const std::function<Failure()>& step) {
   timer_.Start(ms);
   Failure f = step();
   if (timer_.Stop() && f && f->sqlstate == sqlstate::kQueryCanceled) {
-    f->message = "canceling statement due to statement timeout (statement_timeout = " +
-                 std::to_string(ms) + " ms)";
+    f->message =
+        "canceling statement due to statement timeout (statement_timeout = " + std::to_string(ms) +
+        " ms)";
   }
   return f;
 }

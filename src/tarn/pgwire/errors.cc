@@ -23,8 +23,7 @@ std::string SqlStateOfInvalidArgument(std::string_view m) {
     }
     if (Contains(m, "Table with name") || Contains(m, "Table Function") ||
         Contains(m, "does not exist")) {
-      return Contains(m, "Type with name") ? sqlstate::kUndefinedObject
-                                           : sqlstate::kUndefinedTable;
+      return Contains(m, "Type with name") ? sqlstate::kUndefinedObject : sqlstate::kUndefinedTable;
     }
     return sqlstate::kUndefinedObject;
   }
@@ -79,9 +78,9 @@ PgError ErrorFromStatus(const Status& status) {
       return MakeError(sqlstate::kOutOfMemory, m);
     case ErrorCode::kUnavailable:
       // The query service reports interrupts and the time limit as kUnavailable.
-      return MakeError(sqlstate::kQueryCanceled,
-                       StartsWith(m, "canceled") ? "canceling statement due to user request: " + m
-                                                 : m);
+      return MakeError(
+          sqlstate::kQueryCanceled,
+          StartsWith(m, "canceled") ? "canceling statement due to user request: " + m : m);
     case ErrorCode::kUnimplemented:
       return MakeError(sqlstate::kFeatureNotSupported, m);
     case ErrorCode::kIOError:

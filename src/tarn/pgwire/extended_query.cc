@@ -33,8 +33,8 @@ bool Connection::HandleParse(std::string_view body) {
     return true;
   }
   std::shared_ptr<Statement> s;
-  if (Failure f = Prepare(parts.empty() ? std::string() : std::move(parts[0]), std::move(types),
-                          &s, name)) {
+  if (Failure f = Prepare(parts.empty() ? std::string() : std::move(parts[0]), std::move(types), &s,
+                          name)) {
     SendError(*f);
     skip_until_sync_ = true;
     return true;
@@ -167,7 +167,8 @@ bool Connection::HandleDescribe(std::string_view body) {
   }
   Portal* source = RowSource(p);
   if (source == nullptr) {
-    return fail(MakeError(sqlstate::kUndefinedCursor, "cursor \"" + p.cursor + "\" does not exist"));
+    return fail(
+        MakeError(sqlstate::kUndefinedCursor, "cursor \"" + p.cursor + "\" does not exist"));
   }
   WriteRowDescription(source->columns, source->encoders, out_);
   return true;

@@ -142,8 +142,10 @@ Result<std::vector<std::optional<std::string>>> ExecuteArgs(const Tokens& t, siz
     } else if ((a.Is("true") || a.Is("false")) && sign.empty()) {
       args.push_back(a.value);
     } else {
-      return InvalidArgument("EXECUTE arguments must be literals (numbers, strings, NULL, "
-                             "TRUE/FALSE); got \"" + a.value + "\"");
+      return InvalidArgument(
+          "EXECUTE arguments must be literals (numbers, strings, NULL, "
+          "TRUE/FALSE); got \"" +
+          a.value + "\"");
     }
     ++i;
     if (i < end && t[i].IsSymbol("::")) {
@@ -162,7 +164,8 @@ Result<std::optional<LocalCommand>> ParsePrepare(std::string_view sql, const Tok
   if (t.size() >= 2 && t[1].Is("transaction")) {
     return Unimplemented("PREPARE TRANSACTION is not supported: tarn is read-only");
   }
-  if (t.size() < 4) return InvalidArgument("syntax error in PREPARE: expected PREPARE name AS statement");
+  if (t.size() < 4)
+    return InvalidArgument("syntax error in PREPARE: expected PREPARE name AS statement");
   LocalCommand c = Make(Kind::kPrepare, "PREPARE");
   c.name = t[1].value;
   size_t i = 2;
@@ -191,7 +194,8 @@ Result<std::optional<LocalCommand>> ParsePrepare(std::string_view sql, const Tok
 Result<std::optional<LocalCommand>> ParseDeclare(std::string_view sql, const Tokens& t) {
   // DECLARE name [BINARY] [ASENSITIVE | INSENSITIVE] [[NO] SCROLL] CURSOR
   //   [{WITH | WITHOUT} HOLD] FOR query
-  if (t.size() < 4) return InvalidArgument("syntax error in DECLARE: expected DECLARE name CURSOR FOR query");
+  if (t.size() < 4)
+    return InvalidArgument("syntax error in DECLARE: expected DECLARE name CURSOR FOR query");
   LocalCommand c = Make(Kind::kDeclare, "DECLARE CURSOR");
   c.name = t[1].value;
   size_t i = 2;
@@ -220,7 +224,8 @@ Result<std::optional<LocalCommand>> ParseFetch(const Tokens& t) {
   size_t i = 1;
   if (i < t.size() && (t[i].Is("prior") || t[i].Is("backward") || t[i].Is("absolute") ||
                        t[i].Is("relative") || t[i].Is("first") || t[i].Is("last"))) {
-    return Unimplemented("FETCH " + t[i].value + " is not supported: tarn's cursors read forward only");
+    return Unimplemented("FETCH " + t[i].value +
+                         " is not supported: tarn's cursors read forward only");
   }
   if (i < t.size() && (t[i].Is("next") || t[i].Is("forward"))) ++i;
   if (i < t.size() && t[i].Is("all")) {
@@ -249,17 +254,36 @@ int32_t TypeOidByName(const std::string& raw) {
     int32_t oid;
   };
   static constexpr Entry kNames[] = {
-      {"int", oid::kInt4},         {"integer", oid::kInt4},     {"int4", oid::kInt4},
-      {"bigint", oid::kInt8},      {"int8", oid::kInt8},        {"smallint", oid::kInt2},
-      {"int2", oid::kInt2},        {"text", oid::kText},        {"varchar", oid::kVarchar},
-      {"character varying", oid::kVarchar}, {"bool", oid::kBool}, {"boolean", oid::kBool},
-      {"real", oid::kFloat4},      {"float4", oid::kFloat4},    {"double precision", oid::kFloat8},
-      {"float8", oid::kFloat8},    {"float", oid::kFloat8},     {"numeric", oid::kNumeric},
-      {"decimal", oid::kNumeric},  {"date", oid::kDate},        {"time", oid::kTime},
-      {"timestamp", oid::kTimestamp}, {"timestamp without time zone", oid::kTimestamp},
-      {"timestamptz", oid::kTimestampTz}, {"timestamp with time zone", oid::kTimestampTz},
-      {"interval", oid::kInterval}, {"uuid", oid::kUuid},       {"bytea", oid::kBytea},
-      {"json", oid::kJson},        {"jsonb", oid::kJsonb},
+      {"int", oid::kInt4},
+      {"integer", oid::kInt4},
+      {"int4", oid::kInt4},
+      {"bigint", oid::kInt8},
+      {"int8", oid::kInt8},
+      {"smallint", oid::kInt2},
+      {"int2", oid::kInt2},
+      {"text", oid::kText},
+      {"varchar", oid::kVarchar},
+      {"character varying", oid::kVarchar},
+      {"bool", oid::kBool},
+      {"boolean", oid::kBool},
+      {"real", oid::kFloat4},
+      {"float4", oid::kFloat4},
+      {"double precision", oid::kFloat8},
+      {"float8", oid::kFloat8},
+      {"float", oid::kFloat8},
+      {"numeric", oid::kNumeric},
+      {"decimal", oid::kNumeric},
+      {"date", oid::kDate},
+      {"time", oid::kTime},
+      {"timestamp", oid::kTimestamp},
+      {"timestamp without time zone", oid::kTimestamp},
+      {"timestamptz", oid::kTimestampTz},
+      {"timestamp with time zone", oid::kTimestampTz},
+      {"interval", oid::kInterval},
+      {"uuid", oid::kUuid},
+      {"bytea", oid::kBytea},
+      {"json", oid::kJson},
+      {"jsonb", oid::kJsonb},
   };
   for (const Entry& e : kNames) {
     if (n == e.name) return e.oid;

@@ -2,7 +2,8 @@
 // service: session settings (SET, RESET, SHOW of a known parameter), transaction control
 // (BEGIN, COMMIT, ROLLBACK, SAVEPOINT: tarn is read-only, so these only keep the transaction
 // status clients expect), DISCARD, SQL-level prepared statements (PREPARE, EXECUTE,
-// DEALLOCATE) and cursors (DECLARE, FETCH forward, CLOSE). Parsing only; the connection carries them out. Pure functions; thread-safe.
+// DEALLOCATE) and cursors (DECLARE, FETCH forward, CLOSE). Parsing only; the connection carries
+// them out. Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -18,10 +19,10 @@ namespace tarn::pgwire {
 
 struct LocalCommand {
   enum class Kind {
-    kSet,          // name, value
-    kReset,        // name
+    kSet,    // name, value
+    kReset,  // name
     kResetAll,
-    kShow,         // name
+    kShow,  // name
     kShowAll,
     kBegin,
     kCommit,
@@ -30,25 +31,25 @@ struct LocalCommand {
     kRelease,
     kRollbackTo,
     kDiscardAll,
-    kDeallocate,   // name
+    kDeallocate,  // name
     kDeallocateAll,
-    kPrepare,      // name, body, param_types
-    kExecute,      // name, args
-    kDeclare,      // name, value (the query), binary, hold
-    kFetch,        // name, count (0: all)
-    kClose,        // name
+    kPrepare,  // name, body, param_types
+    kExecute,  // name, args
+    kDeclare,  // name, value (the query), binary, hold
+    kFetch,    // name, count (0: all)
+    kClose,    // name
     kCloseAll,
-    kNoop,         // accepted and ignored (SET TRANSACTION ...); tag says what to answer
+    kNoop,  // accepted and ignored (SET TRANSACTION ...); tag says what to answer
   };
   Kind kind = Kind::kNoop;
-  std::string tag;   // the CommandComplete tag
+  std::string tag;  // the CommandComplete tag
   std::string name;
-  std::string value;  // SET's value; PREPARE's statement text
-  std::vector<int32_t> param_types;                  // PREPARE name (type, ...)
-  std::vector<std::optional<std::string>> args;      // EXECUTE name (literal, ...)
-  int64_t count = 0;    // FETCH: rows wanted (0: all)
-  bool binary = false;  // DECLARE ... BINARY CURSOR
-  bool hold = false;    // DECLARE ... CURSOR WITH HOLD
+  std::string value;                             // SET's value; PREPARE's statement text
+  std::vector<int32_t> param_types;              // PREPARE name (type, ...)
+  std::vector<std::optional<std::string>> args;  // EXECUTE name (literal, ...)
+  int64_t count = 0;                             // FETCH: rows wanted (0: all)
+  bool binary = false;                           // DECLARE ... BINARY CURSOR
+  bool hold = false;                             // DECLARE ... CURSOR WITH HOLD
 };
 
 // Parses `sql` if it is one of the statements above. SET and RESET count for PostgreSQL's

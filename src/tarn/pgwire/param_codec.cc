@@ -196,12 +196,10 @@ Result<std::string> BinaryScalarText(int32_t type, std::string_view b) {
     case oid::kTimestamp:
     case oid::kTimestampTz:
       TARN_RETURN_IF_ERROR(need(8));
-      return FormatPgTimestamp(static_cast<int64_t>(ReadBig(b, 0, 8)),
-                               type == oid::kTimestampTz);
+      return FormatPgTimestamp(static_cast<int64_t>(ReadBig(b, 0, 8)), type == oid::kTimestampTz);
     case oid::kInterval: {
       TARN_RETURN_IF_ERROR(need(16));
-      PgInterval iv{static_cast<int64_t>(ReadBig(b, 0, 8)),
-                    static_cast<int32_t>(ReadBig(b, 8, 4)),
+      PgInterval iv{static_cast<int64_t>(ReadBig(b, 0, 8)), static_cast<int32_t>(ReadBig(b, 8, 4)),
                     static_cast<int32_t>(ReadBig(b, 12, 4))};
       return FormatDuckInterval(iv);
     }
@@ -233,7 +231,8 @@ Result<std::string> ArrayTextToList(std::string_view s) {
       ++i;
     } else {
       for (; i < end && s[i] != ','; ++i) {
-        if (s[i] == '{') return Unimplemented("multi-dimensional array parameters are not supported");
+        if (s[i] == '{')
+          return Unimplemented("multi-dimensional array parameters are not supported");
         e.push_back(s[i]);
       }
       while (!e.empty() && e.back() == ' ') e.pop_back();

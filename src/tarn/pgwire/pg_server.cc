@@ -105,8 +105,8 @@ void PgServer::AcceptLoop() {
     // the limit is enforced after the startup packet, with PostgreSQL's message.
     bool full = static_cast<int>(connections_.size()) >= options_.max_connections;
     int32_t pid = next_process_id_++;
-    auto connection = std::make_shared<Connection>(std::move(socket).value(), env, pid,
-                                                   RandomInt32(), full);
+    auto connection =
+        std::make_shared<Connection>(std::move(socket).value(), env, pid, RandomInt32(), full);
     Running& running = connections_[pid];
     running.connection = connection;
     running.thread = std::thread([this, connection, pid] {

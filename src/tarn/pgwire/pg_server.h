@@ -43,8 +43,7 @@ using SessionFactory =
 class PgServer {
  public:
   // `queries` and `catalog` must outlive the server.
-  PgServer(query::QueryService& queries, catalog::CatalogService& catalog,
-           PgServerOptions options);
+  PgServer(query::QueryService& queries, catalog::CatalogService& catalog, PgServerOptions options);
   // A server over any source of sessions (tests use fakes).
   PgServer(SessionFactory sessions, catalog::CatalogService& catalog, PgServerOptions options);
   ~PgServer();  // Stop()

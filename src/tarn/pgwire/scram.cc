@@ -89,8 +89,8 @@ Result<ScramOutcome> ScramServer::HandleClientFinal(std::string_view client_fina
     std::string client_key = HmacSha256(candidates[i].stored_key, auth_message);
     for (size_t b = 0; b < client_key.size(); ++b) client_key[b] ^= (*proof)[b];
     if (ConstantTimeEquals(Sha256(client_key), candidates[i].stored_key)) {
-      return ScramOutcome{
-          i, "v=" + Base64Encode(HmacSha256(candidates[i].server_key, auth_message))};
+      return ScramOutcome{i,
+                          "v=" + Base64Encode(HmacSha256(candidates[i].server_key, auth_message))};
     }
   }
   return Unauthenticated("the SCRAM proof matches no live token");

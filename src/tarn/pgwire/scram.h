@@ -16,7 +16,7 @@
 namespace tarn::pgwire {
 
 struct ScramOutcome {
-  size_t matched = 0;       // index of the candidate whose StoredKey the proof matches
+  size_t matched = 0;        // index of the candidate whose StoredKey the proof matches
   std::string server_final;  // "v=<ServerSignature>"
 };
 

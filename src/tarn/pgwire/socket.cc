@@ -13,9 +13,7 @@
 namespace tarn::pgwire {
 namespace {
 
-Status Errno(const std::string& what) {
-  return IOError(what + ": " + std::strerror(errno));
-}
+Status Errno(const std::string& what) { return IOError(what + ": " + std::strerror(errno)); }
 
 }  // namespace
 

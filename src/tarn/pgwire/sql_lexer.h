@@ -14,7 +14,7 @@ namespace tarn::pgwire {
 struct SqlToken {
   enum class Kind { kWord, kQuotedIdent, kString, kNumber, kParam, kSymbol };
   Kind kind = Kind::kSymbol;
-  size_t begin = 0;   // offsets of the raw token in the statement
+  size_t begin = 0;  // offsets of the raw token in the statement
   size_t end = 0;
   std::string value;  // words lowercased; identifiers and strings unquoted; others as written
 

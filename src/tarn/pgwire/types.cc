@@ -50,31 +50,47 @@ const TypeInfo* Find(int32_t oid) {
 int32_t ScalarOid(query::ColumnType type) {
   using query::ColumnType;
   switch (type) {
-    case ColumnType::kBoolean: return oid::kBool;
+    case ColumnType::kBoolean:
+      return oid::kBool;
     case ColumnType::kTinyInt:
     case ColumnType::kSmallInt:
-    case ColumnType::kUTinyInt: return oid::kInt2;
+    case ColumnType::kUTinyInt:
+      return oid::kInt2;
     case ColumnType::kInteger:
-    case ColumnType::kUSmallInt: return oid::kInt4;
+    case ColumnType::kUSmallInt:
+      return oid::kInt4;
     case ColumnType::kBigInt:
-    case ColumnType::kUInteger: return oid::kInt8;
+    case ColumnType::kUInteger:
+      return oid::kInt8;
     case ColumnType::kHugeInt:
     case ColumnType::kUBigInt:
-    case ColumnType::kDecimal: return oid::kNumeric;
-    case ColumnType::kFloat: return oid::kFloat4;
-    case ColumnType::kDouble: return oid::kFloat8;
-    case ColumnType::kVarchar: return oid::kText;
-    case ColumnType::kBlob: return oid::kBytea;
-    case ColumnType::kUuid: return oid::kUuid;
-    case ColumnType::kDate: return oid::kDate;
-    case ColumnType::kTime: return oid::kTime;
-    case ColumnType::kTimestamp: return oid::kTimestamp;
-    case ColumnType::kTimestampTz: return oid::kTimestampTz;
-    case ColumnType::kInterval: return oid::kInterval;
+    case ColumnType::kDecimal:
+      return oid::kNumeric;
+    case ColumnType::kFloat:
+      return oid::kFloat4;
+    case ColumnType::kDouble:
+      return oid::kFloat8;
+    case ColumnType::kVarchar:
+      return oid::kText;
+    case ColumnType::kBlob:
+      return oid::kBytea;
+    case ColumnType::kUuid:
+      return oid::kUuid;
+    case ColumnType::kDate:
+      return oid::kDate;
+    case ColumnType::kTime:
+      return oid::kTime;
+    case ColumnType::kTimestamp:
+      return oid::kTimestamp;
+    case ColumnType::kTimestampTz:
+      return oid::kTimestampTz;
+    case ColumnType::kInterval:
+      return oid::kInterval;
     case ColumnType::kList:
     case ColumnType::kStruct:
     case ColumnType::kMap:
-    case ColumnType::kOther: return oid::kText;
+    case ColumnType::kOther:
+      return oid::kText;
   }
   return oid::kText;
 }

@@ -39,9 +39,9 @@ inline constexpr int32_t kJsonb = 3802;
 // How a result column travels.
 struct PgType {
   int32_t oid = oid::kText;
-  int16_t size = -1;    // typlen: bytes for fixed-size types, -1 for variable length
+  int16_t size = -1;      // typlen: bytes for fixed-size types, -1 for variable length
   int32_t modifier = -1;  // typmod: numeric (precision << 16 | scale) + 4, else -1
-  int32_t element = 0;  // for arrays: the element type's OID, else 0
+  int32_t element = 0;    // for arrays: the element type's OID, else 0
 };
 
 // The scalar OID of a column type (unsigned types widen: utinyint -> int2, usmallint -> int4,

@@ -36,12 +36,18 @@ bool ParseFloat(std::string_view s, bool float4, double* out) {
 
 Form TextFormOf(query::ColumnType t) {
   switch (t) {
-    case query::ColumnType::kBoolean: return Form::kBool;
-    case query::ColumnType::kFloat: return Form::kFloat4;
-    case query::ColumnType::kDouble: return Form::kFloat8;
-    case query::ColumnType::kBlob: return Form::kByteaHex;
-    case query::ColumnType::kInterval: return Form::kInterval;
-    default: return Form::kVerbatim;
+    case query::ColumnType::kBoolean:
+      return Form::kBool;
+    case query::ColumnType::kFloat:
+      return Form::kFloat4;
+    case query::ColumnType::kDouble:
+      return Form::kFloat8;
+    case query::ColumnType::kBlob:
+      return Form::kByteaHex;
+    case query::ColumnType::kInterval:
+      return Form::kInterval;
+    default:
+      return Form::kVerbatim;
   }
 }
 
@@ -399,8 +405,10 @@ bool SplitDuckList(std::string_view text, std::vector<std::optional<std::string>
       for (; i < s.size(); ++i) {
         char c = s[i];
         if (quoted) {
-          if (c == '\\') ++i;
-          else if (c == '\'') quoted = false;
+          if (c == '\\')
+            ++i;
+          else if (c == '\'')
+            quoted = false;
         } else if (c == '\'') {
           quoted = true;
         } else if (c == '[' || c == '{' || c == '(') {
@@ -455,8 +463,10 @@ Status AppendNumericBinary(std::string_view text, std::string* out) {
   std::string fp(frac_part);
   fp.append((4 - fp.size() % 4) % 4, '0');
   std::vector<int16_t> digits;
-  for (size_t i = 0; i < ip.size(); i += 4) digits.push_back(static_cast<int16_t>(std::stoi(ip.substr(i, 4))));
-  for (size_t i = 0; i < fp.size(); i += 4) digits.push_back(static_cast<int16_t>(std::stoi(fp.substr(i, 4))));
+  for (size_t i = 0; i < ip.size(); i += 4)
+    digits.push_back(static_cast<int16_t>(std::stoi(ip.substr(i, 4))));
+  for (size_t i = 0; i < fp.size(); i += 4)
+    digits.push_back(static_cast<int16_t>(std::stoi(fp.substr(i, 4))));
   int weight = static_cast<int>(ip.size() / 4) - 1;
   size_t first = 0;
   while (first < digits.size() && digits[first] == 0) {

@@ -22,14 +22,14 @@ namespace tarn::pgwire {
 class ColumnEncoder {
  public:
   enum class Form : uint8_t {
-    kVerbatim,    // DuckDB's text is PostgreSQL's
-    kBool,        // true/false -> t/f
-    kFloat4,      // shortest round-trip digits, PostgreSQL's layout
+    kVerbatim,  // DuckDB's text is PostgreSQL's
+    kBool,      // true/false -> t/f
+    kFloat4,    // shortest round-trip digits, PostgreSQL's layout
     kFloat8,
-    kByteaHex,    // top-level BLOB: hex digits -> \x...
-    kByteaDuck,   // BLOB inside a list: DuckDB's escaped text -> \x...
-    kInterval,    // months -> mons, PostgreSQL's plurals
-    kArray,       // DuckDB list text -> {...}
+    kByteaHex,   // top-level BLOB: hex digits -> \x...
+    kByteaDuck,  // BLOB inside a list: DuckDB's escaped text -> \x...
+    kInterval,   // months -> mons, PostgreSQL's plurals
+    kArray,      // DuckDB list text -> {...}
   };
 
   // Errors: kInvalidArgument for a format code other than 0 (text) or 1 (binary).

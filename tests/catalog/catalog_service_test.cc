@@ -247,7 +247,7 @@ TEST_F(CatalogServiceTest, TokensCarryScramVerifiersOfTheirSecrets) {
   EXPECT_EQ(verifiers->at(0).server_key, keys.server_key);
   EXPECT_TRUE(verifiers->at(0).grants.Allows(Zone::kServing, Access::kRead));
 
-  // A token from before migration 5 has no verifier until its secret is seen again.
+  // A token from before migration 6 has no verifier until its secret is seen again.
   ApiToken old;
   old.name = "boot";
   old.token_hash = Sha256Hex("old-admin-secret");

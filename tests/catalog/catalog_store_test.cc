@@ -317,7 +317,7 @@ TEST_P(CatalogStoreTest, TokensKeepTheirScramVerifiers) {
   t.name = "bi";
   t.token_hash = std::string(64, 'b');
   t.grants = "serving:read";
-  auto without = store_->CreateToken(t);  // as issued before migration 5
+  auto without = store_->CreateToken(t);  // as issued before migration 6
   ASSERT_TRUE(without.ok()) << without.status().ToString();
   EXPECT_EQ((*store_->FindToken(t.token_hash))->scram_stored_key, "");
   ASSERT_TRUE(store_->SetTokenScramKeys(without->id, std::string(64, '1'), std::string(64, '2')).ok());

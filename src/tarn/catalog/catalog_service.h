@@ -50,6 +50,7 @@ struct QualityRunSpec {
   int64_t rules_passed = 0;
   int64_t rules_failed = 0;
   std::optional<double> anomaly_score;
+  std::optional<std::string> details;  // JSON from the quality gate
 };
 
 struct PartitionListSpec {
@@ -163,7 +164,7 @@ class CatalogService {
   // Errors: kNotFound (unknown or already revoked).
   Status RevokeToken(const std::string& id);
   // Registers `secret` as an admin token named `name` unless it is already known; a known
-  // token without a SCRAM verifier (issued before catalog migration 5) gets one.
+  // token without a SCRAM verifier (issued before catalog migration 6) gets one.
   Status EnsureAdminToken(const std::string& name, const std::string& secret);
   // The SCRAM verifiers of all live tokens that have one (salt kTokenScramSalt, iterations
   // kTokenScramIterations). Errors: kUnavailable/kIOError from the store.

@@ -121,6 +121,11 @@ TEST_F(CatalogCompatTest, MissingFunctionsCastsAndRelations) {
                 "t.typinput = 'pg_catalog.array_in'::regproc AND t.oid = 1007"),
             "_int4");
   EXPECT_NE(One("SELECT version()").find("PostgreSQL 15.0"), std::string::npos);
+  EXPECT_EQ(One("SELECT current_setting('server_version_num')"), "150000");
+  EXPECT_EQ(One("SELECT setting FROM pg_catalog.pg_settings WHERE name = 'max_index_keys'"), "32");
+  EXPECT_EQ(One("SELECT CAST(sum((k).n) AS VARCHAR) FROM (SELECT "
+                "information_schema._pg_expandarray(i.a) AS k FROM (SELECT ARRAY[4, 5] AS a) i) t"),
+            "3");
 }
 
 }  // namespace

@@ -67,10 +67,11 @@ class Rewriter {
   bool Word(size_t i, std::string_view w) const { return i < t_.size() && t_[i].Is(w); }
   bool Sym(size_t i, std::string_view s) const { return i < t_.size() && t_[i].IsSymbol(s); }
 
-  // A name at i, possibly qualified by pg_catalog; sets the index after it.
+  // A name at i, possibly qualified by pg_catalog or information_schema; sets the index after
+  // it.
   bool Name(size_t i, size_t e, std::string* name, size_t* after) const {
     if (i >= e) return false;
-    if (Word(i, "pg_catalog") && i + 2 < e && Sym(i + 1, ".") &&
+    if ((Word(i, "pg_catalog") || Word(i, "information_schema")) && i + 2 < e && Sym(i + 1, ".") &&
         (t_[i + 2].kind == Kind::kWord || t_[i + 2].kind == Kind::kQuotedIdent)) {
       *name = t_[i + 2].value;
       *after = i + 3;
@@ -282,6 +283,25 @@ class Rewriter {
     }
     if (name == "generate_series" || name == "unnest")
       return SetFunction(name, open, close, e, rep, next);
+    if (name == "current_setting" && close == open + 2 && t_[open + 1].kind == Kind::kString) {
+      std::string lower = t_[open + 1].value;
+      for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      std::string value = ServerSettingSql(lower);
+      if (value.empty()) return false;
+      *rep = value;
+      *next = close + 1;
+      return true;
+    }
+    if (name == "_pg_expandarray") {
+      // information_schema._pg_expandarray(a): the elements with their positions, (x, n). The
+      // lambda's parameter names must not be table aliases of the query (JDBC's uses "i").
+      std::vector<std::string> a = Args(open, close);
+      if (a.size() != 1) return false;
+      *rep = "unnest(list_transform(COALESCE(" + a[0] +
+             ", []), (tarn_elem, tarn_pos) -> struct_pack(x := tarn_elem, n := tarn_pos)))";
+      *next = close + 1;
+      return true;
+    }
     std::vector<std::string> a = Args(open, close);
     if (name == "format_type" && a.size() == 2) {
       *rep = FormatTypeSql("(" + a[0] + ")", "COALESCE((" + a[1] + "), -1)");
@@ -321,7 +341,7 @@ bool NeedsRewrite(const std::vector<SqlToken>& tokens) {
       "operator",     "regclass",     "regtype",      "regproc",         "regprocedure",
       "regnamespace", "regrole",      "format_type",  "version",         "current_database",
       "current_user", "session_user", "current_role", "current_catalog", "array_upper",
-      "array_lower",  "collate"};
+      "array_lower",  "collate",      "current_setting", "_pg_expandarray"};
   for (const SqlToken& t : tokens) {
     if (t.kind != Kind::kWord) continue;
     if (t.value.rfind("pg_", 0) == 0 || triggers.count(t.value)) return true;

@@ -1,5 +1,6 @@
 #include "tarn/pgwire/catalog_relations.h"
 
+#include <cctype>
 #include <vector>
 
 #include "tarn/pgwire/sql_lexer.h"
@@ -185,9 +186,53 @@ std::string Empty(const std::string& columns) {
   return "SELECT " + select + " WHERE false";
 }
 
+// PostgreSQL's server settings as pg_settings and current_setting() report them.
+constexpr const char* kSettings[][3] = {
+    {"block_size", "8192", "integer"},
+    {"DateStyle", "ISO, MDY", "string"},
+    {"default_transaction_read_only", "on", "bool"},
+    {"integer_datetimes", "on", "bool"},
+    {"IntervalStyle", "postgres", "enum"},
+    {"lc_collate", "C", "string"},
+    {"lc_ctype", "C", "string"},
+    {"max_identifier_length", "63", "integer"},
+    {"max_index_keys", "32", "integer"},
+    {"server_encoding", "UTF8", "string"},
+    {"server_version", "15.0 (tarn)", "string"},
+    {"server_version_num", "150000", "integer"},
+    {"standard_conforming_strings", "on", "bool"},
+    {"TimeZone", "UTC", "string"},
+    {"transaction_read_only", "on", "bool"},
+};
+
+std::string PgSettingsRelation() {
+  std::string rows;
+  for (const auto& s : kSettings) {
+    rows += std::string(rows.empty() ? "" : ", ") + "(" + Quote(s[0]) + ", " + Quote(s[1]) +
+            ", " + Quote(s[2]) + ")";
+  }
+  return "SELECT name, setting, CAST(NULL AS VARCHAR) AS unit, 'tarn' AS category, "
+         "name AS short_desc, CAST(NULL AS VARCHAR) AS extra_desc, 'internal' AS context, "
+         "vartype, 'default' AS source, CAST(NULL AS VARCHAR) AS min_val, "
+         "CAST(NULL AS VARCHAR) AS max_val, CAST(NULL AS VARCHAR[]) AS enumvals, "
+         "setting AS boot_val, setting AS reset_val, CAST(NULL AS VARCHAR) AS sourcefile, "
+         "CAST(NULL AS INTEGER) AS sourceline, false AS pending_restart FROM (VALUES " +
+         rows + ") AS t(name, setting, vartype)";
+}
+
 }  // namespace
 
+std::string ServerSettingSql(const std::string& name) {
+  for (const auto& s : kSettings) {
+    std::string lower = s[0];
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == name) return Quote(s[1]);
+  }
+  return "";
+}
+
 std::string CatalogRelationSql(const std::string& name, const CompatContext& ctx) {
+  if (name == "pg_settings") return PgSettingsRelation();
   if (name == "pg_attribute") return PgAttributeRelation();
   if (name == "pg_type") return PgTypeRelation();
   if (name == "pg_namespace") {

@@ -15,6 +15,9 @@ namespace tarn::pgwire {
 std::string CatalogRelationSql(const std::string& name, const CompatContext& context);
 // format_type(type, typmod) as a SQL expression over the two argument expressions.
 std::string FormatTypeSql(const std::string& type, const std::string& typmod);
+// current_setting() of a server setting (lowercase name) as a SQL literal, "" if tarn does
+// not report it.
+std::string ServerSettingSql(const std::string& name);
 // The OID of a PostgreSQL type name ("int4" or "integer"), 0 if tarn has no such type.
 int32_t CompatTypeOid(const std::string& name);
 

@@ -68,6 +68,17 @@ public class PgwireJdbc {
       check(columns.get("tags").startsWith(Types.ARRAY + " _text"), "tags is text[]: " + columns.get("tags"));
       check(columns.get("paid").startsWith(Types.BIT + " bool"), "paid is bool: " + columns.get("paid"));
 
+      // What BI tools ask next: keys, indexes, types (empty, but answered).
+      try (ResultSet pk = md.getPrimaryKeys(null, "curated", "orders");
+           ResultSet ix = md.getIndexInfo(null, "curated", "orders", false, true);
+           ResultSet fk = md.getImportedKeys(null, "curated", "orders");
+           ResultSet ti = md.getTypeInfo()) {
+        int types = 0;
+        while (ti.next()) types++;
+        check(!pk.next() && !ix.next() && !fk.next() && types > 20,
+              "getPrimaryKeys, getIndexInfo, getImportedKeys, getTypeInfo (" + types + " types)");
+      }
+
       // Executed more often than prepareThreshold (5): the driver switches to a named server
       // statement and binary results; every execution must read the same values.
       String sql = "SELECT order_id, customer, amount, qty, price, paid, order_day, order_ts, tags "

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "catalog/store_fixture.h"
+#include "tarn/base/crypto.h"
 #include "tarn/base/ids.h"
 
 namespace tarn::catalog {
@@ -232,6 +233,33 @@ TEST_F(CatalogServiceTest, TokensAuthenticateWithTheirGrantsUntilRevoked) {
   ASSERT_TRUE(svc_->EnsureAdminToken("boot", "s3cret-admin").ok());
   ASSERT_TRUE(svc_->EnsureAdminToken("boot", "s3cret-admin").ok());  // idempotent
   EXPECT_TRUE(svc_->Authenticate("s3cret-admin")->admin());
+}
+
+TEST_F(CatalogServiceTest, TokensCarryScramVerifiersOfTheirSecrets) {
+  auto issued = svc_->IssueToken("bi-tool", "serving:read");
+  ASSERT_TRUE(issued.ok());
+  ScramKeys keys = DeriveScramKeys(issued->secret, kTokenScramSalt, kTokenScramIterations);
+  auto verifiers = svc_->ScramVerifiers();
+  ASSERT_TRUE(verifiers.ok());
+  ASSERT_EQ(verifiers->size(), 1u);
+  EXPECT_EQ(verifiers->at(0).token_id, issued->token.id);
+  EXPECT_EQ(verifiers->at(0).stored_key, keys.stored_key);
+  EXPECT_EQ(verifiers->at(0).server_key, keys.server_key);
+  EXPECT_TRUE(verifiers->at(0).grants.Allows(Zone::kServing, Access::kRead));
+
+  // A token from before migration 6 has no verifier until its secret is seen again.
+  ApiToken old;
+  old.name = "boot";
+  old.token_hash = Sha256Hex("old-admin-secret");
+  old.grants = "admin";
+  ASSERT_TRUE(svc_->store().CreateToken(old).ok());
+  EXPECT_EQ(svc_->ScramVerifiers()->size(), 1u);
+  ASSERT_TRUE(svc_->EnsureAdminToken("boot", "old-admin-secret").ok());
+  EXPECT_EQ(svc_->ScramVerifiers()->size(), 2u);
+
+  ASSERT_TRUE(svc_->RevokeToken(issued->token.id).ok());
+  ASSERT_EQ(svc_->ScramVerifiers()->size(), 1u);
+  EXPECT_TRUE(svc_->ScramVerifiers()->at(0).grants.admin());
 }
 
 }  // namespace

@@ -312,6 +312,27 @@ TEST_P(CatalogStoreTest, TokensAreFoundByHashUntilRevoked) {
   EXPECT_TRUE(store_->ListTokens()->at(0).revoked_at.has_value());
 }
 
+TEST_P(CatalogStoreTest, TokensKeepTheirScramVerifiers) {
+  ApiToken t;
+  t.name = "bi";
+  t.token_hash = std::string(64, 'b');
+  t.grants = "serving:read";
+  auto without = store_->CreateToken(t);  // as issued before migration 6
+  ASSERT_TRUE(without.ok()) << without.status().ToString();
+  EXPECT_EQ((*store_->FindToken(t.token_hash))->scram_stored_key, "");
+  ASSERT_TRUE(store_->SetTokenScramKeys(without->id, std::string(64, '1'), std::string(64, '2')).ok());
+  auto found = *store_->FindToken(t.token_hash);
+  EXPECT_EQ(found->scram_stored_key, std::string(64, '1'));
+  EXPECT_EQ(found->scram_server_key, std::string(64, '2'));
+  EXPECT_EQ(store_->SetTokenScramKeys(NewUuid(), "", "").code(), ErrorCode::kNotFound);
+
+  t.token_hash = std::string(64, 'c');
+  t.scram_stored_key = std::string(64, '3');
+  t.scram_server_key = std::string(64, '4');
+  ASSERT_TRUE(store_->CreateToken(t).ok());
+  EXPECT_EQ((*store_->FindToken(t.token_hash))->scram_server_key, std::string(64, '4'));
+}
+
 TEST_P(CatalogStoreTest, ConcurrentRegistrationsOfTheSameFilesKeepOneRowEach) {
   std::string ds = NewDataset(NewSource());
   constexpr int kThreads = 6, kFiles = 40;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "tarn/base/crypto.h"
 #include "tarn/base/encoding.h"
 #include "tarn/base/ids.h"
 #include "tarn/catalog/partition_key.h"
@@ -114,6 +115,12 @@ Result<std::pair<std::string, std::string>> DecodeCursor(const std::string& curs
 Status CheckId(std::string_view what, const std::string& id) {
   if (!IsUuid(id)) return NotFound("no " + std::string(what) + " with id '" + id + "'");
   return Status::OK();
+}
+
+void SetScramKeys(const std::string& secret, ApiToken* t) {
+  ScramKeys keys = DeriveScramKeys(secret, kTokenScramSalt, kTokenScramIterations);
+  t->scram_stored_key = HexEncode(keys.stored_key);
+  t->scram_server_key = HexEncode(keys.server_key);
 }
 
 }  // namespace
@@ -367,6 +374,7 @@ Result<IssuedToken> CatalogService::IssueToken(const std::string& name, const st
   t.name = name;
   t.token_hash = Sha256Hex(out.secret);
   t.grants = g.ToString();
+  SetScramKeys(out.secret, &t);
   TARN_ASSIGN_OR_RETURN(out.token, store_->CreateToken(t));
   return out;
 }
@@ -385,15 +393,37 @@ Status CatalogService::RevokeToken(const std::string& id) {
 
 Status CatalogService::EnsureAdminToken(const std::string& name, const std::string& secret) {
   std::string hash = Sha256Hex(secret);
-  TARN_ASSIGN_OR_RETURN(auto existing, store_->FindToken(hash));
-  if (existing) return Status::OK();
   ApiToken t;
+  SetScramKeys(secret, &t);
+  TARN_ASSIGN_OR_RETURN(auto existing, store_->FindToken(hash));
+  if (existing) {
+    if (existing->scram_stored_key == t.scram_stored_key &&
+        existing->scram_server_key == t.scram_server_key) {
+      return Status::OK();
+    }
+    return store_->SetTokenScramKeys(existing->id, t.scram_stored_key, t.scram_server_key);
+  }
   t.name = name;
   t.token_hash = hash;
   t.grants = Grants::Admin().ToString();
   Status st = store_->CreateToken(t).status();
   // Another process may have registered the same token concurrently.
   return st.code() == ErrorCode::kAlreadyExists ? Status::OK() : st;
+}
+
+Result<std::vector<TokenScramVerifier>> CatalogService::ScramVerifiers() {
+  TARN_ASSIGN_OR_RETURN(auto tokens, store_->ListTokens());
+  std::vector<TokenScramVerifier> out;
+  for (const ApiToken& t : tokens) {
+    if (t.revoked_at) continue;
+    auto stored = HexDecode(t.scram_stored_key);
+    auto server = HexDecode(t.scram_server_key);
+    if (!stored || !server || stored->size() != 32 || server->size() != 32) continue;
+    auto grants = Grants::Parse(t.grants);
+    if (!grants.ok()) continue;  // unreachable: grants are stored in canonical form
+    out.push_back({t.id, std::move(*stored), std::move(*server), *grants});
+  }
+  return out;
 }
 
 }  // namespace tarn::catalog

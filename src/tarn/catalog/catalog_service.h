@@ -84,6 +84,14 @@ struct IssuedToken {
   std::string secret;  // shown once; only its hash is stored
 };
 
+// A live token's SCRAM-SHA-256 verifier (raw 32-byte keys) and the grants it carries.
+struct TokenScramVerifier {
+  std::string token_id;
+  std::string stored_key;
+  std::string server_key;
+  Grants grants;
+};
+
 class CatalogService {
  public:
   static constexpr int64_t kMaxPartitionPage = 10000;
@@ -155,8 +163,12 @@ class CatalogService {
   Result<Grants> Authenticate(const std::string& secret);
   // Errors: kNotFound (unknown or already revoked).
   Status RevokeToken(const std::string& id);
-  // Registers `secret` as an admin token named `name` unless it is already known.
+  // Registers `secret` as an admin token named `name` unless it is already known; a known
+  // token without a SCRAM verifier (issued before catalog migration 6) gets one.
   Status EnsureAdminToken(const std::string& name, const std::string& secret);
+  // The SCRAM verifiers of all live tokens that have one (salt kTokenScramSalt, iterations
+  // kTokenScramIterations). Errors: kUnavailable/kIOError from the store.
+  Result<std::vector<TokenScramVerifier>> ScramVerifiers();
 
  private:
   Result<PartitionQuery> PartitionQueryFor(const Dataset& dataset, const PartitionListSpec& spec);

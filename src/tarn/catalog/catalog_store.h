@@ -189,6 +189,9 @@ class CatalogStore {
   virtual Result<std::optional<ApiToken>> FindToken(const std::string& token_hash) = 0;
   virtual Result<std::vector<ApiToken>> ListTokens() = 0;
   virtual Status RevokeToken(const std::string& id) = 0;
+  // Sets a token's SCRAM verifier (hex keys). Errors: kNotFound.
+  virtual Status SetTokenScramKeys(const std::string& id, const std::string& stored_key,
+                                   const std::string& server_key) = 0;
 };
 
 }  // namespace tarn::catalog

@@ -198,6 +198,15 @@ CREATE INDEX idx_lineage_dataset ON promotion_lineage(raw_dataset_id, promoted_a
 CREATE INDEX idx_lineage_partition ON promotion_lineage(partition_id);
 )sql",
      ""},
+    // PostgreSQL wire protocol logins: each token's SCRAM-SHA-256 verifier (hex StoredKey and
+    // ServerKey under the lake-wide salt, see model.h). NULL for tokens issued before: their
+    // secrets are not known here (the bootstrap admin token is backfilled at the next start).
+    {6, "scram verifiers for api tokens",
+     R"sql(
+ALTER TABLE api_tokens ADD COLUMN scram_stored_key VARCHAR(64);
+ALTER TABLE api_tokens ADD COLUMN scram_server_key VARCHAR(64);
+)sql",
+     ""},
 };
 
 void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {

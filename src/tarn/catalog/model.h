@@ -188,6 +188,20 @@ struct ApiToken {
   std::string grants;      // canonical grant list, see auth/grants.h
   UnixMicros created_at = 0;
   std::optional<UnixMicros> revoked_at;
+  // SCRAM-SHA-256 verifier of the secret (hex StoredKey and ServerKey, derived with
+  // kTokenScramSalt and kTokenScramIterations), so PostgreSQL clients can log in without
+  // sending the token. Empty for tokens issued before catalog migration 6 (their secret is
+  // not known to the catalog; such tokens log in with cleartext passwords only).
+  std::string scram_stored_key;
+  std::string scram_server_key;
 };
+
+// Every token's SCRAM verifier uses one lake-wide salt and iteration count. A SCRAM server
+// sends the salt before it knows which token the client holds (PostgreSQL clients send no
+// user name that would identify it), so the salt cannot be per token. Per-password salts
+// exist to stop precomputed attacks on low-entropy passwords; tokens are 256-bit random
+// secrets, against which dictionaries and rainbow tables are useless, so nothing is lost.
+inline constexpr char kTokenScramSalt[] = "tarn-scram-v1";
+inline constexpr int kTokenScramIterations = 4096;
 
 }  // namespace tarn::catalog

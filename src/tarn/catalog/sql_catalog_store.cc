@@ -17,6 +17,7 @@ namespace {
 
 SqlValue Str(std::string_view s) { return std::string(s); }
 SqlValue Ts(UnixMicros t) { return FormatIsoTimestamp(t); }
+SqlValue NullIfEmpty(const std::string& s) { return s.empty() ? SqlValue() : SqlValue(s); }
 
 class SqlCatalogStore final : public CatalogStore {
  public:
@@ -461,9 +462,10 @@ class SqlCatalogStore final : public CatalogStore {
     t.id = NewUuid();
     t.created_at = Now();
     TARN_RETURN_IF_ERROR(Write([&](SqlConnection& c) {
-      return c.Query("INSERT INTO api_tokens (id, name, token_hash, grants, created_at) "
-                     "VALUES (?, ?, ?, ?, ?)",
-                     {t.id, t.name, t.token_hash, t.grants, Ts(t.created_at)})
+      return c.Query("INSERT INTO api_tokens (id, name, token_hash, grants, created_at, "
+                     "scram_stored_key, scram_server_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     {t.id, t.name, t.token_hash, t.grants, Ts(t.created_at),
+                      NullIfEmpty(t.scram_stored_key), NullIfEmpty(t.scram_server_key)})
           .status();
     }));
     return t;
@@ -490,6 +492,17 @@ class SqlCatalogStore final : public CatalogStore {
                                               "AND revoked_at IS NULL",
                                               {Ts(Now()), id}));
       if (res.affected == 0) return NotFound("no live token with id " + id);
+      return Status::OK();
+    });
+  }
+
+  Status SetTokenScramKeys(const std::string& id, const std::string& stored_key,
+                           const std::string& server_key) override {
+    return Write([&](SqlConnection& c) -> Status {
+      TARN_ASSIGN_OR_RETURN(auto res, c.Query("UPDATE api_tokens SET scram_stored_key = ?, "
+                                              "scram_server_key = ? WHERE id = ?",
+                                              {stored_key, server_key, id}));
+      if (res.affected == 0) return NotFound("no token with id " + id);
       return Status::OK();
     });
   }

@@ -23,7 +23,8 @@ const char* const kRunCols =
 const char* const kBackfillCols =
     "id, dataset_id, dag_run_id, partition_key, triggered_by, rows_affected, started_at, "
     "completed_at, status";
-const char* const kTokenCols = "id, name, token_hash, grants, created_at, revoked_at";
+const char* const kTokenCols =
+    "id, name, token_hash, grants, created_at, revoked_at, scram_stored_key, scram_server_key";
 
 DataSource ToSource(const SqlRow& r) {
   return {r.Text(0), r.Text(1), ParseOr(r.Text(2), SourceType::kBatch), r.Text(3), r.Text(4),
@@ -108,6 +109,8 @@ BackfillRecord ToBackfill(const SqlRow& r) {
 ApiToken ToToken(const SqlRow& r) {
   ApiToken t{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Time(4), std::nullopt};
   if (!r.IsNull(5)) t.revoked_at = r.Time(5);
+  t.scram_stored_key = r.Text(6);
+  t.scram_server_key = r.Text(7);
   return t;
 }
 

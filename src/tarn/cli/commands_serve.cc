@@ -1,4 +1,5 @@
-// `tarn serve` (the REST API until SIGTERM/SIGINT) and `tarn demo` (seed a demo dataset).
+// `tarn serve` (the REST API, and the PostgreSQL wire protocol when --pg-listen is given,
+// until SIGTERM/SIGINT) and `tarn demo` (seed a demo dataset).
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -8,15 +9,29 @@
 #include "tarn/base/log.h"
 #include "tarn/cli/cli.h"
 #include "tarn/cli/demo.h"
+#include "tarn/pgwire/pg_server.h"
+#include "tarn/query/query_service.h"
 #include "tarn/server/http_server.h"
 
 namespace tarn::cli {
 namespace {
 
-Status Serve(lake::Lake& lake, const std::string& listen, int threads) {
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  int threads = 16;
+  std::string pg_listen;  // "" = no PostgreSQL listener
+  std::string pg_auth = "scram";
+};
+
+Status Serve(lake::Lake& lake, const ServeOptions& serve) {
   server::ServerOptions opts;
-  TARN_RETURN_IF_ERROR(server::ParseListenAddress(listen, &opts));
-  opts.threads = threads;
+  TARN_RETURN_IF_ERROR(server::ParseListenAddress(serve.listen, &opts));
+  opts.threads = serve.threads;
+  pgwire::PgServerOptions pg_opts;
+  if (!serve.pg_listen.empty()) {
+    TARN_RETURN_IF_ERROR(pgwire::ParsePgListenAddress(serve.pg_listen, &pg_opts));
+    TARN_ASSIGN_OR_RETURN(pg_opts.auth, pgwire::ParseAuthMethod(serve.pg_auth));
+  }
   TARN_ASSIGN_OR_RETURN(std::string token_source, lake.BootstrapAdminToken());
 
   // Signals are handled by one watcher thread: block them here, before any server thread
@@ -31,6 +46,16 @@ Status Serve(lake::Lake& lake, const std::string& listen, int threads) {
   std::string url = "http://" + opts.host + ":" + std::to_string(server->port());
   LogInfo("tarn serving " + url + " (catalog: " + lake.catalog_kind() + ", lake: " +
           lake.catalog().lake().root() + ")");
+  query::QueryService queries(lake, opts.query_limits);
+  std::unique_ptr<pgwire::PgServer> pg;
+  if (!serve.pg_listen.empty()) {
+    pg = std::make_unique<pgwire::PgServer>(queries, lake.catalog(), pg_opts);
+    TARN_RETURN_IF_ERROR(pg->Start());
+    LogInfo("tarn PostgreSQL protocol on " + pg_opts.host + ":" + std::to_string(pg->port()) +
+            " (auth: " + (pg_opts.auth == pgwire::AuthMethod::kScramSha256 ? "scram-sha-256"
+                                                                            : "password") +
+            "; password = a tarn token)");
+  }
   if (token_source == "env") {
     LogInfo("admin token: the value of TARN_ADMIN_TOKEN");
   } else {
@@ -44,6 +69,7 @@ Status Serve(lake::Lake& lake, const std::string& listen, int threads) {
     server->Stop();
   });
   Status st = server->Serve();
+  if (pg) pg->Stop();
   // Wake the watcher if the server stopped on its own.
   if (watcher.joinable()) {
     pthread_kill(watcher.native_handle(), SIGTERM);
@@ -56,17 +82,23 @@ Status Serve(lake::Lake& lake, const std::string& listen, int threads) {
 }  // namespace
 
 void AddServeCommands(CLI::App& app, GlobalOptions& o, int* rc) {
-  auto listen = std::make_shared<std::string>("127.0.0.1:8080");
-  auto threads = std::make_shared<int>(16);
+  auto options = std::make_shared<ServeOptions>();
   auto* serve = app.add_subcommand("serve", "serve the REST API until SIGTERM");
-  serve->add_option("--listen", *listen, "HOST:PORT to listen on")
+  serve->add_option("--listen", options->listen, "HOST:PORT to listen on")
       ->default_val("127.0.0.1:8080")
       ->envname("TARN_LISTEN");
-  serve->add_option("--threads", *threads, "request worker threads")->default_val(16);
-  serve->callback([&o, rc, listen, threads] {
+  serve->add_option("--threads", options->threads, "request worker threads")->default_val(16);
+  serve->add_option("--pg-listen", options->pg_listen,
+                    "HOST:PORT for the PostgreSQL wire protocol (off unless given)")
+      ->envname("TARN_PG_LISTEN");
+  serve->add_option("--pg-auth", options->pg_auth,
+                    "PostgreSQL password exchange: scram (SCRAM-SHA-256) or password (cleartext)")
+      ->default_val("scram")
+      ->check(CLI::IsMember({"scram", "password"}));
+  serve->callback([&o, rc, options] {
     auto lake = OpenLakeOrReport(o, rc);
     if (!lake) return;
-    Status st = Serve(*lake, *listen, *threads);
+    Status st = Serve(*lake, *options);
     if (!st.ok()) *rc = Fail(st);
   });
 

@@ -170,6 +170,33 @@ CREATE TABLE iceberg_tables (
 );
 )sql",
      ""},
+    // Alert notifications of the quality gate: one row per delivery to one webhook, listed per
+    // dataset newest first. The payload is TEXT, not JSON(B), so the stored document is the
+    // bytes that were sent (JSONB would reorder keys on PostgreSQL only).
+    {5, "alert deliveries",
+     R"sql(
+CREATE TABLE alert_deliveries (
+  id {uuid} PRIMARY KEY,
+  dataset_id {uuid} NOT NULL REFERENCES datasets(id),
+  partition_id {uuid} REFERENCES partitions(id),
+  kind VARCHAR(20) NOT NULL
+    CHECK (kind IN ('quality_block', 'quarantine', 'anomaly_warn', 'anomaly_block', 'sla_breach')),
+  severity VARCHAR(10) NOT NULL CHECK (severity IN ('warn', 'block', 'critical')),
+  destination TEXT NOT NULL,
+  format VARCHAR(20) NOT NULL CHECK (format IN ('slack', 'pagerduty')),
+  payload TEXT NOT NULL,
+  status VARCHAR(20) NOT NULL CHECK (status IN ('delivered', 'failed')),
+  attempts INT NOT NULL CHECK (attempts >= 0),
+  http_status INT,
+  last_error TEXT,
+  created_at {ts} NOT NULL,
+  finished_at {ts} NOT NULL
+);
+CREATE INDEX idx_alert_deliveries_dataset ON alert_deliveries(dataset_id, created_at, id);
+CREATE INDEX idx_alert_deliveries_partition ON alert_deliveries(partition_id)
+  WHERE partition_id IS NOT NULL;
+)sql",
+     ""},
 };
 
 void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {

@@ -598,6 +598,20 @@ TEST_F(AlertsTest, AReceiverThatIsDownIsRetriedThenRecordedFailed) {
   EXPECT_FALSE(stored[0].http_status.has_value());
 }
 
+TEST_F(AlertsTest, HttpsIsSpokenAndAFailedHandshakeIsRetried) {
+  // An https:// URL to a plain-HTTP port: the TLS handshake fails like a connection error.
+  Notifier notifier(*store_, options_);
+  std::string url = "https://" + receiver_.Url("/hook").substr(7);
+  auto out = notifier.Deliver(Quarantine(), {Slack(url)});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].status, AlertDeliveryStatus::kFailed);
+  EXPECT_EQ(out[0].attempts, 4);
+  EXPECT_FALSE(out[0].http_status.has_value());
+  ASSERT_TRUE(out[0].last_error.has_value());
+  EXPECT_EQ(out[0].last_error->rfind("network error", 0), 0u) << *out[0].last_error;
+  EXPECT_EQ(out[0].destination, url);
+}
+
 TEST_F(AlertsTest, RetryAfterIsHonouredAndCapped) {
   Notifier notifier(*store_, options_);
   receiver_.retry_after = "1";

@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <system_error>
 #include <thread>
 #include <utility>
 
@@ -206,7 +207,11 @@ std::vector<catalog::AlertDelivery> Notifier::Deliver(
   std::vector<std::thread> threads;
   threads.reserve(routed.size());
   for (size_t i = 0; i < routed.size(); ++i) {
-    threads.emplace_back([&, i] { out[i] = DeliverOne(alert, *routed[i]); });
+    try {
+      threads.emplace_back([&, i] { out[i] = DeliverOne(alert, *routed[i]); });
+    } catch (const std::system_error&) {  // no thread to be had: deliver on this one
+      out[i] = DeliverOne(alert, *routed[i]);
+    }
   }
   for (std::thread& t : threads) t.join();
   return out;

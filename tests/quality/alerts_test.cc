@@ -187,7 +187,7 @@ class AlertsTest : public ::testing::Test {
     a.partition_id = partition_id_;
     a.partition_key = "dt=2024-01-15";
     a.kind = AlertKind::kQuarantine;
-    a.severity = Severity::kBlock;
+    a.severity = AlertSeverity::kBlock;
     a.summary = "2 of 6 rules failed: not_null(user_id), range(amount)";
     a.details_json = R"({"failed_rules":[{"rule":"not_null","column":"user_id","null_rate":0.2}],)"
                      R"("report":"quarantine/orders/dt=2024-01-15/report.json"})";
@@ -206,7 +206,7 @@ class AlertsTest : public ::testing::Test {
     d.url = url;
     d.format = AlertFormat::kPagerDuty;
     d.routing_key = kRoutingKey;
-    d.min_severity = Severity::kBlock;
+    d.min_severity = AlertSeverity::kBlock;
     return d;
   }
 
@@ -240,14 +240,14 @@ TEST_F(AlertsTest, ParsesTheDestinationsOfAPromotionSpec) {
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   ASSERT_EQ(parsed->size(), 3u);
   EXPECT_EQ((*parsed)[0].format, AlertFormat::kSlack);
-  EXPECT_EQ((*parsed)[0].min_severity, Severity::kWarn);
+  EXPECT_EQ((*parsed)[0].min_severity, AlertSeverity::kWarn);
   EXPECT_TRUE((*parsed)[0].sla_tiers.empty());
   EXPECT_EQ((*parsed)[1].format, AlertFormat::kPagerDuty);
   EXPECT_EQ((*parsed)[1].routing_key, "abc123");
-  EXPECT_EQ((*parsed)[1].min_severity, Severity::kBlock);
+  EXPECT_EQ((*parsed)[1].min_severity, AlertSeverity::kBlock);
   EXPECT_EQ((*parsed)[1].sla_tiers, (std::vector<SlaTier>{SlaTier::kTier1, SlaTier::kTier2}));
   EXPECT_EQ((*parsed)[2].url, "env:SLACK_WEBHOOK_URL");
-  EXPECT_EQ((*parsed)[2].min_severity, Severity::kWarn);
+  EXPECT_EQ((*parsed)[2].min_severity, AlertSeverity::kWarn);
   EXPECT_TRUE(ParseAlertDestinations("null")->empty());
   EXPECT_TRUE(ParseAlertDestinations("[]")->empty());
 }
@@ -316,21 +316,21 @@ TEST_F(AlertsTest, SlaTiersFollowSlaHours) {
 TEST_F(AlertsTest, RoutesBySeverityAndTier) {
   AlertDestination any = Slack("http://h/any");
   AlertDestination blocks = Slack("http://h/blocks");
-  blocks.min_severity = Severity::kBlock;
+  blocks.min_severity = AlertSeverity::kBlock;
   AlertDestination tier1_critical = PagerDuty("http://h/pd");
-  tier1_critical.min_severity = Severity::kCritical;
+  tier1_critical.min_severity = AlertSeverity::kCritical;
   tier1_critical.sla_tiers = {SlaTier::kTier1};
   AlertDestination tier3 = Slack("http://h/t3");
   tier3.sla_tiers = {SlaTier::kTier3};
 
   Alert a = Quarantine();
-  a.severity = Severity::kWarn;
+  a.severity = AlertSeverity::kWarn;
   EXPECT_TRUE(Routes(any, a));
   EXPECT_FALSE(Routes(blocks, a));
-  a.severity = Severity::kBlock;
+  a.severity = AlertSeverity::kBlock;
   EXPECT_TRUE(Routes(blocks, a));
   EXPECT_FALSE(Routes(tier1_critical, a));
-  a.severity = Severity::kCritical;
+  a.severity = AlertSeverity::kCritical;
   EXPECT_TRUE(Routes(tier1_critical, a));
   EXPECT_FALSE(Routes(tier3, a));
   a.sla_hours = 48;
@@ -343,7 +343,7 @@ TEST_F(AlertsTest, NotifierSendsOnlyToRoutedDestinations) {
   AlertDestination tier3_only = Slack(receiver_.Url("/hook?channel=tier3"));
   tier3_only.sla_tiers = {SlaTier::kTier3};
   AlertDestination pd_critical = PagerDuty(receiver_.Url("/pd"));
-  pd_critical.min_severity = Severity::kCritical;
+  pd_critical.min_severity = AlertSeverity::kCritical;
   AlertDestination pd_tier1 = PagerDuty(receiver_.Url("/pd"));
   pd_tier1.sla_tiers = {SlaTier::kTier1, SlaTier::kTier2};
 
@@ -363,7 +363,7 @@ TEST_F(AlertsTest, NotifierSendsOnlyToRoutedDestinations) {
 
   Alert warn = Quarantine();
   warn.kind = AlertKind::kAnomalyWarn;
-  warn.severity = Severity::kWarn;
+  warn.severity = AlertSeverity::kWarn;
   warn.sla_hours = 72;  // tier3
   out = notifier.Deliver(warn, {warn_all, tier3_only, pd_critical, pd_tier1});
   ASSERT_EQ(out.size(), 2u);
@@ -422,7 +422,7 @@ TEST_F(AlertsTest, SlackPayloadHasTheExactShape) {
 TEST_F(AlertsTest, PagerDutyPayloadHasTheExactShape) {
   Notifier notifier(*store_, options_);
   Alert a = Quarantine();
-  a.severity = Severity::kCritical;
+  a.severity = AlertSeverity::kCritical;
   auto out = notifier.Deliver(a, {PagerDuty(receiver_.Url("/pd"))});
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].status, AlertDeliveryStatus::kDelivered);
@@ -457,16 +457,16 @@ TEST_F(AlertsTest, PagerDutyPayloadHasTheExactShape) {
   EXPECT_EQ(got[0].body.rfind(R"({"routing_key":)", 0), 0u);
 
   // Our severities map to PagerDuty's.
-  EXPECT_EQ(PagerDutySeverity(Severity::kCritical), "critical");
-  EXPECT_EQ(PagerDutySeverity(Severity::kBlock), "error");
-  EXPECT_EQ(PagerDutySeverity(Severity::kWarn), "warning");
+  EXPECT_EQ(PagerDutySeverity(AlertSeverity::kCritical), "critical");
+  EXPECT_EQ(PagerDutySeverity(AlertSeverity::kBlock), "error");
+  EXPECT_EQ(PagerDutySeverity(AlertSeverity::kWarn), "warning");
 }
 
 TEST_F(AlertsTest, DedupKeyIsStablePerDatasetPartitionAndKind) {
   Alert a = Quarantine();
   Alert again = Quarantine();
   again.summary = "3 of 6 rules failed";  // a re-run with other numbers
-  again.severity = Severity::kCritical;
+  again.severity = AlertSeverity::kCritical;
   EXPECT_EQ(PagerDutyDedupKey(a), PagerDutyDedupKey(again));
   Alert other_kind = Quarantine();
   other_kind.kind = AlertKind::kAnomalyBlock;

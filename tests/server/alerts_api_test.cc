@@ -62,7 +62,7 @@ class AlertsApiTest : public testing::BackendTest {
     a.partition_id = partition_;
     a.partition_key = "dt=2024-01-15";
     a.kind = kind;
-    a.severity = quality::Severity::kBlock;
+    a.severity = quality::AlertSeverity::kBlock;
     a.summary = "row_count below 1";
     a.details_json = R"({"failed_rules":["row_count"]})";
     a.sla_hours = 2;

@@ -58,13 +58,13 @@ std::string Where(const Alert& a) {
   return a.dataset_name + (a.partition_key ? " " + *a.partition_key : "");
 }
 
-std::string_view Emoji(Severity s) {
+std::string_view Emoji(AlertSeverity s) {
   switch (s) {
-    case Severity::kWarn:
+    case AlertSeverity::kWarn:
       return ":warning:";
-    case Severity::kBlock:
+    case AlertSeverity::kBlock:
       return ":no_entry:";
-    case Severity::kCritical:
+    case AlertSeverity::kCritical:
       return ":rotating_light:";
   }
   return "";
@@ -83,13 +83,13 @@ std::string SlaText(const Alert& a) {
 
 }  // namespace
 
-std::string_view PagerDutySeverity(Severity severity) {
+std::string_view PagerDutySeverity(AlertSeverity severity) {
   switch (severity) {
-    case Severity::kCritical:
+    case AlertSeverity::kCritical:
       return "critical";
-    case Severity::kBlock:
+    case AlertSeverity::kBlock:
       return "error";
-    case Severity::kWarn:
+    case AlertSeverity::kWarn:
       return "warning";
   }
   return "info";

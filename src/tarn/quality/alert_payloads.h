@@ -26,6 +26,6 @@ std::string PagerDutyPayload(const Alert& alert, std::string_view routing_key);
 std::string PagerDutyDedupKey(const Alert& alert);
 
 // PagerDuty's severity for ours: critical -> critical, block -> error, warn -> warning.
-std::string_view PagerDutySeverity(Severity severity);
+std::string_view PagerDutySeverity(AlertSeverity severity);
 
 }  // namespace tarn::quality

@@ -28,8 +28,9 @@ constexpr Names<AlertKind, 5> kKinds{{{AlertKind::kQualityBlock, "quality_block"
                                       {AlertKind::kAnomalyWarn, "anomaly_warn"},
                                       {AlertKind::kAnomalyBlock, "anomaly_block"},
                                       {AlertKind::kSlaBreach, "sla_breach"}}};
-constexpr Names<Severity, 3> kSeverities{
-    {{Severity::kWarn, "warn"}, {Severity::kBlock, "block"}, {Severity::kCritical, "critical"}}};
+constexpr Names<AlertSeverity, 3> kSeverities{{{AlertSeverity::kWarn, "warn"},
+                                               {AlertSeverity::kBlock, "block"},
+                                               {AlertSeverity::kCritical, "critical"}}};
 constexpr Names<AlertFormat, 2> kFormats{
     {{AlertFormat::kSlack, "slack"}, {AlertFormat::kPagerDuty, "pagerduty"}}};
 constexpr Names<SlaTier, 3> kTiers{
@@ -115,8 +116,9 @@ Result<AlertDestination> ParseDestination(const json& obj, const std::string& wh
   }
   TARN_ASSIGN_OR_RETURN(d.format,
                         EnumField(obj, where, "format", kFormats, std::optional<AlertFormat>()));
-  TARN_ASSIGN_OR_RETURN(d.min_severity, EnumField(obj, where, "min_severity", kSeverities,
-                                                  std::optional<Severity>(Severity::kWarn)));
+  TARN_ASSIGN_OR_RETURN(d.min_severity,
+                        EnumField(obj, where, "min_severity", kSeverities,
+                                  std::optional<AlertSeverity>(AlertSeverity::kWarn)));
   auto key = obj.find("routing_key");
   bool has_key = key != obj.end() && !key->is_null();
   if (has_key && !key->is_string())
@@ -158,11 +160,11 @@ std::string Where(const Alert& a) {
 }  // namespace
 
 std::string_view ToString(AlertKind v) { return NameOf(kKinds, v); }
-std::string_view ToString(Severity v) { return NameOf(kSeverities, v); }
+std::string_view ToString(AlertSeverity v) { return NameOf(kSeverities, v); }
 std::string_view ToString(AlertFormat v) { return NameOf(kFormats, v); }
 std::string_view ToString(SlaTier v) { return NameOf(kTiers, v); }
 bool Parse(std::string_view s, AlertKind* out) { return ValueOf(kKinds, s, out); }
-bool Parse(std::string_view s, Severity* out) { return ValueOf(kSeverities, s, out); }
+bool Parse(std::string_view s, AlertSeverity* out) { return ValueOf(kSeverities, s, out); }
 bool Parse(std::string_view s, AlertFormat* out) { return ValueOf(kFormats, s, out); }
 bool Parse(std::string_view s, SlaTier* out) { return ValueOf(kTiers, s, out); }
 

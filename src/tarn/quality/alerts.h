@@ -27,7 +27,7 @@ namespace tarn::quality {
 // What the alert is about.
 enum class AlertKind { kQualityBlock, kQuarantine, kAnomalyWarn, kAnomalyBlock, kSlaBreach };
 // How bad it is; ordered (warn < block < critical).
-enum class Severity { kWarn = 1, kBlock = 2, kCritical = 3 };
+enum class AlertSeverity { kWarn = 1, kBlock = 2, kCritical = 3 };
 enum class AlertFormat { kSlack, kPagerDuty };
 // A dataset's SLA tier, from its sla_hours (TierForSlaHours).
 enum class SlaTier { kTier1 = 1, kTier2 = 2, kTier3 = 3 };
@@ -35,11 +35,11 @@ enum class SlaTier { kTier1 = 1, kTier2 = 2, kTier3 = 3 };
 // Names as written in specs and stored ("quality_block", "warn", "pagerduty", "tier1");
 // Parse returns false on anything else.
 std::string_view ToString(AlertKind v);
-std::string_view ToString(Severity v);
+std::string_view ToString(AlertSeverity v);
 std::string_view ToString(AlertFormat v);
 std::string_view ToString(SlaTier v);
 bool Parse(std::string_view s, AlertKind* out);
-bool Parse(std::string_view s, Severity* out);
+bool Parse(std::string_view s, AlertSeverity* out);
 bool Parse(std::string_view s, AlertFormat* out);
 bool Parse(std::string_view s, SlaTier* out);
 
@@ -52,7 +52,7 @@ struct Alert {
   std::optional<std::string> partition_id;   // must exist when set
   std::optional<std::string> partition_key;  // e.g. "dt=2024-01-15"
   AlertKind kind = AlertKind::kQuarantine;
-  Severity severity = Severity::kBlock;
+  AlertSeverity severity = AlertSeverity::kBlock;
   std::string summary;  // one line, e.g. "2 of 6 rules failed: not_null(user_id), range(amount)"
   std::string details_json;  // a JSON object: failed rules, scores, report path ("" = {})
   int sla_hours = 24;        // the dataset's; decides the SLA tier
@@ -66,7 +66,7 @@ struct AlertDestination {
   AlertFormat format = AlertFormat::kSlack;
   // PagerDuty only (required there): the integration key, or an env:/file: reference.
   std::string routing_key;
-  Severity min_severity = Severity::kWarn;
+  AlertSeverity min_severity = AlertSeverity::kWarn;
   std::vector<SlaTier> sla_tiers;  // empty: datasets of every tier
 };
 

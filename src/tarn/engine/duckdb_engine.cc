@@ -220,6 +220,53 @@ Result<std::unique_ptr<DuckDb>> DuckDb::OpenSandboxed(const SandboxOptions& opti
 
 void DuckDb::Interrupt() { duckdb_interrupt(h_->conn); }
 
+namespace {
+
+class DuckDbAppender final : public Appender {
+ public:
+  explicit DuckDbAppender(duckdb_appender a) : a_(a) {}
+  ~DuckDbAppender() override { duckdb_appender_destroy(&a_); }
+  void Null() override { Track(duckdb_append_null(a_)); }
+  void Bool(bool v) override { Track(duckdb_append_bool(a_, v)); }
+  void Int32(int32_t v) override { Track(duckdb_append_int32(a_, v)); }
+  void Int64(int64_t v) override { Track(duckdb_append_int64(a_, v)); }
+  void Float(float v) override { Track(duckdb_append_float(a_, v)); }
+  void Double(double v) override { Track(duckdb_append_double(a_, v)); }
+  void Varchar(std::string_view v) override {
+    Track(duckdb_append_varchar_length(a_, v.data(), v.size()));
+  }
+  Status EndRow() override {
+    if (!failed_) Track(duckdb_appender_end_row(a_));
+    return Check();
+  }
+  Status Close() override {
+    if (!failed_) Track(duckdb_appender_close(a_));
+    return Check();
+  }
+
+ private:
+  void Track(duckdb_state st) { failed_ = failed_ || st != DuckDBSuccess; }
+  Status Check() {
+    if (!failed_) return Status::OK();
+    const char* err = duckdb_appender_error(a_);
+    return InvalidArgument(std::string("appending: ") + (err ? err : "unknown error"));
+  }
+  duckdb_appender a_;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Appender>> DuckDb::Append(const std::string& table) {
+  duckdb_appender a = nullptr;
+  if (duckdb_appender_create(h_->conn, nullptr, table.c_str(), &a) != DuckDBSuccess) {
+    std::string err = a && duckdb_appender_error(a) ? duckdb_appender_error(a) : "no such table";
+    duckdb_appender_destroy(&a);
+    return InvalidArgument("appending to " + table + ": " + err);
+  }
+  return std::unique_ptr<Appender>(std::make_unique<DuckDbAppender>(a));
+}
+
 Status DuckDb::Exec(const std::string& sql) {
   duckdb_result result;
   Status st;

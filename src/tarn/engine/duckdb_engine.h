@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -62,6 +63,25 @@ class QueryCursor {
   virtual Result<bool> Next(Row* row) = 0;
 };
 
+// Appends rows to a table (DuckDB's appender: far faster than INSERTs). One value per column
+// in order, then EndRow. Values of another type are cast to the column's. Errors are sticky
+// and reported by EndRow/Close. Not thread-safe; lives no longer than its DuckDb.
+class Appender {
+ public:
+  virtual ~Appender() = default;
+  virtual void Null() = 0;
+  virtual void Bool(bool v) = 0;
+  virtual void Int32(int32_t v) = 0;
+  virtual void Int64(int64_t v) = 0;
+  virtual void Float(float v) = 0;
+  virtual void Double(double v) = 0;
+  virtual void Varchar(std::string_view v) = 0;
+  // Errors: kInvalidArgument (a wrong number of values, a value that does not cast).
+  virtual Status EndRow() = 0;
+  // Flushes what is appended. Errors: as EndRow.
+  virtual Status Close() = 0;
+};
+
 // One in-memory DuckDB database with one connection. Not thread-safe (but for Interrupt): one
 // user at a time. Errors carry DuckDB's message with a code by its kind: kPermissionDenied
 // ("Permission Error", a locked setting), kResourceExhausted ("Out of Memory Error"),
@@ -85,6 +105,8 @@ class DuckDb {
                                                const std::vector<std::string>& params);
   // Execute with NULLs among the parameters.
   Result<std::unique_ptr<QueryCursor>> ExecuteParams(const std::string& sql, const Params& params);
+  // An appender to the table main.`table`. Errors: kInvalidArgument (no such table).
+  Result<std::unique_ptr<Appender>> Append(const std::string& table);
   // Prepares `sql` without running it. Errors: as Execute.
   Result<StatementShape> Describe(const std::string& sql);
   // Cancels the running statement, if any; callable from any thread. The statement fails with

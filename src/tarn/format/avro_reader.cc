@@ -286,13 +286,8 @@ Result<AvroFileSummary> ReadAvroSummary(const std::string& path) {
   return summary;
 }
 
-Status ReadAvroRecordsAsJson(const std::string& path,
-                             const std::function<Status(const std::string&)>& fn) {
+Status ReadAvroValues(const std::string& path, const std::function<Status(avro_value_t&)>& fn) {
   TARN_ASSIGN_OR_RETURN(AvroFileSummary summary, ReadAvroSummary(path));
-  // The plan gives JSON field names; files whose schema tarn would not accept render with
-  // plain Avro names.
-  auto plan = internal::SchemaPlan::Build(summary.schema_json);
-  const PlanNode* root = plan.ok() ? &(*plan)->root() : nullptr;
   avro_schema_t schema = nullptr;
   if (avro_schema_from_json_length(summary.schema_json.data(), summary.schema_json.size(),
                                    &schema) != 0) {
@@ -317,17 +312,29 @@ Status ReadAvroRecordsAsJson(const std::string& path,
   }
   std::unique_ptr<avro_file_reader_t_, int (*)(avro_file_reader_t)> reader_ref(
       reader, avro_file_reader_close);
-  std::string line;
   for (int64_t i = 0; i < summary.rows; ++i) {
     if (avro_file_reader_read_value(reader, &value) != 0) {
       return {ErrorCode::kCorruption,
               path + ": record " + std::to_string(i) + ": " + avro_strerror()};
     }
-    line.clear();
-    Render(&value, root, &line);
-    TARN_RETURN_IF_ERROR(fn(line));
+    TARN_RETURN_IF_ERROR(fn(value));
   }
   return Status::OK();
+}
+
+Status ReadAvroRecordsAsJson(const std::string& path,
+                             const std::function<Status(const std::string&)>& fn) {
+  TARN_ASSIGN_OR_RETURN(AvroFileSummary summary, ReadAvroSummary(path));
+  // The plan gives JSON field names; files whose schema tarn would not accept render with
+  // plain Avro names.
+  auto plan = internal::SchemaPlan::Build(summary.schema_json);
+  const PlanNode* root = plan.ok() ? &(*plan)->root() : nullptr;
+  std::string line;
+  return ReadAvroValues(path, [&](avro_value_t& value) {
+    line.clear();
+    Render(&value, root, &line);
+    return fn(line);
+  });
 }
 
 }  // namespace tarn::format

@@ -33,6 +33,11 @@ Result<AvroFileSummary> ReadAvroSummary(const std::string& path);
 Status ReadAvroRecordsAsJson(const std::string& path,
                              const std::function<Status(const std::string&)>& fn);
 
+// Calls `fn` with each record as an avro-c value of the file's embedded schema (reused between
+// calls: valid only during one), for readers that take typed values. Errors: as
+// ReadAvroRecordsAsJson.
+Status ReadAvroValues(const std::string& path, const std::function<Status(avro_value_t&)>& fn);
+
 // Renders one avro-c value as ReadAvroRecordsAsJson renders records, with Avro field names.
 std::string AvroValueToJson(const avro_value_t& value);
 

@@ -89,6 +89,7 @@ int RunCli(int argc, char** argv) {
   AddTableCommands(app, options, &exit_code);
   AddSqlCommands(app, options, &exit_code);
   AddPromoteCommands(app, options, &exit_code);
+  AddAlertCommands(app, options, &exit_code);
 
   try {
     app.parse(argc, argv);

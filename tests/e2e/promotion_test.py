@@ -7,8 +7,10 @@ duplicate; `kill -9` in the middle of promotions and a re-run must give the same
 uninterrupted run. Also the REST API: PUT/GET the spec, POST promotions, lineage, quality runs.
 
 Usage: promotion_test.py TARN_BINARY"""
+import http.server
 import json
 import os
+import threading
 import random
 import signal
 import socket
@@ -63,9 +65,24 @@ def events(day, n, seed, start=0, **overrides):
     return out
 
 
+class Receiver(http.server.BaseHTTPRequestHandler):
+    """A local Slack-style webhook: records every payload."""
+    received = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        Receiver.received.append(json.loads(body))
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
 class Lake:
-    def __init__(self, root, work):
-        self.root, self.work, self.n = root, work, 0
+    def __init__(self, root, work, alerts=""):
+        self.root, self.work, self.n, self.alerts = root, work, 0, alerts
 
     def tarn(self, *args, ok=True):
         out = subprocess.run([TARN, "--lake", self.root, *args], capture_output=True, text=True)
@@ -84,7 +101,7 @@ class Lake:
         self.tarn("schema", "register", "raw.orders_raw", schema)
         spec = os.path.join(self.work, "spec.yaml")
         with open(spec, "w") as f:
-            f.write(SPEC)
+            f.write(SPEC + self.alerts)
         self.tarn("promotion", "set", "raw.orders_raw", spec)
 
     def land(self, rows):
@@ -142,7 +159,7 @@ def check_rest(lake, trial):
         raw_id = next(d["id"] for d in ds["datasets"] if d["name"] == "orders_raw")
         status, spec = call("GET", f"/datasets/{raw_id}/promotion")
         check(status == 200 and spec["version"] == 1 and spec["spec"]["target"] == "orders", f"GET spec: {spec}")
-        status, same = call("PUT", f"/datasets/{raw_id}/promotion", SPEC)
+        status, same = call("PUT", f"/datasets/{raw_id}/promotion", SPEC + lake.alerts)
         check(status == 200 and same["version"] == 1, f"the same spec again keeps its version: {same}")
         status, bad = call("PUT", f"/datasets/{raw_id}/promotion", SPEC.replace("user_id, max", "nope, max"))
         check(status == 422 and "nope" in bad["error"]["message"], f"unknown column refused: {bad}")
@@ -163,8 +180,11 @@ def check_rest(lake, trial):
 
 
 def main():
+    hook = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    alerts = f'alerts:\n  - {{url: "http://127.0.0.1:{hook.server_port}/hook", format: slack, min_severity: warn}}\n'
     with tempfile.TemporaryDirectory() as work:
-        lake = Lake(os.path.join(work, "lake"), work)
+        lake = Lake(os.path.join(work, "lake"), work, alerts)
         lake.setup()
         history = []
         for day in range(1, 15):
@@ -203,6 +223,14 @@ def main():
         drop_report = json.load(open(os.path.join(lake.root, by[3]["report"])))
         check(drop_report["verdict"] == "blocked_by_anomaly" and drop_report["failed_rules"] == [],
               f"the drop passes every static rule: {drop_report}")
+
+        # Alerts: one Slack message per held-back partition, each delivery recorded.
+        texts = [m["text"] for m in Receiver.received]
+        check(len(texts) == 3 and sum("blocking rule" in t for t in texts) == 2
+              and sum("anomaly score" in t for t in texts) == 1, f"alerts received: {texts}")
+        deliveries = json.loads(lake.tarn("--json", "alerts", "raw.orders_raw").stdout)
+        items = deliveries["alerts"]
+        check(len(items) == 3 and all(d["status"] == "delivered" for d in items), f"deliveries: {deliveries}")
 
         # Curated holds every promoted event exactly once, cleaned and typed, by event date.
         rows = lake.table_rows()

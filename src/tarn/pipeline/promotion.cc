@@ -18,6 +18,7 @@
 #include "tarn/iceberg/table_update.h"
 #include "tarn/format/avro_reader.h"
 #include "tarn/lake/lake.h"
+#include "tarn/quality/alerts.h"
 #include "tarn/quality/profile.h"
 #include "tarn/quality/rules.h"
 #include "tarn/storage/file_sync.h"
@@ -188,7 +189,11 @@ class Promotion {
   Promotion(lake::Lake& lake, catalog::Dataset dataset, quality::PromotionSpec spec, int version,
             RawSchemas schemas, std::unique_ptr<engine::DuckDb> db, lake::LakeTables& tables)
       : lake_(lake), cat_(lake.catalog()), ds_(std::move(dataset)), spec_(std::move(spec)),
-        version_(version), schemas_(std::move(schemas)), db_(std::move(db)), tables_(tables) {}
+        version_(version), schemas_(std::move(schemas)), db_(std::move(db)), tables_(tables) {
+    // Checked when the spec was stored; a destination that no longer parses sends nothing.
+    auto parsed = quality::ParseAlertDestinations(spec_.alerts_json);
+    if (parsed.ok()) destinations_ = std::move(*parsed);
+  }
 
   Result<PromotionResult> Run(const std::vector<catalog::Partition>& partitions) {
     PromotionResult result;
@@ -405,6 +410,9 @@ class Promotion {
     }
     TARN_ASSIGN_OR_RETURN(auto recorded, cat_.RecordQualityRun(p.id, run));
     out->quality_run_id = recorded.run.id;
+    Alert(p, *out, anomaly.flagged, json{{"failed_rules", failed_json}, {"anomaly", anomaly_json},
+                                        {"quality_run_id", out->quality_run_id},
+                                        {"report", out->report_path}, {"warnings", out->warnings}});
     if (out->outcome == "passed") {
       // Keep the staged rows for the batch.
       TARN_RETURN_IF_ERROR(db_->Exec(
@@ -415,6 +423,34 @@ class Promotion {
       ++batch_seq_;
     }
     return Status::OK();
+  }
+
+  // Notifies the spec's alert destinations of a quarantine, an anomaly block or an anomaly
+  // warning (deliveries are recorded; a failed delivery never fails the gate).
+  void Alert(const catalog::Partition& p, const PartitionOutcome& out, bool anomaly_flagged, const json& details) {
+    if (destinations_.empty()) return;
+    quality::Alert alert;
+    alert.dataset_id = ds_.id;
+    alert.dataset_name = "raw." + ds_.name;
+    alert.partition_id = p.id;
+    alert.partition_key = p.partition_key;
+    alert.sla_hours = ds_.sla_hours;
+    alert.details_json = details.dump();
+    if (out.outcome == "quarantined") {
+      alert.kind = quality::AlertKind::kQuarantine;
+      alert.severity = quality::AlertSeverity::kBlock;
+    } else if (out.outcome == "blocked_by_anomaly") {
+      alert.kind = quality::AlertKind::kAnomalyBlock;
+      alert.severity = quality::AlertSeverity::kBlock;
+    } else if (anomaly_flagged) {
+      alert.kind = quality::AlertKind::kAnomalyWarn;
+      alert.severity = quality::AlertSeverity::kWarn;
+    } else {
+      return;
+    }
+    alert.summary = alert.dataset_name + " " + p.partition_key + ": " +
+                    (out.reason.empty() ? "anomaly warning" : out.reason);
+    notifier_.Deliver(alert, destinations_);
   }
 
   Result<std::string> ReferenceRelation(const std::string& ref) {
@@ -523,6 +559,8 @@ class Promotion {
   RawSchemas schemas_;
   std::unique_ptr<engine::DuckDb> db_;
   lake::LakeTables& tables_;
+  std::vector<quality::AlertDestination> destinations_;
+  quality::Notifier notifier_{cat_.store()};
   bool batch_started_ = false;
   int64_t batch_seq_ = 0;
 };
@@ -540,6 +578,7 @@ Result<catalog::Dataset> RawDataset(catalog::CatalogService& cat, const std::str
 Result<int> SetPromotionSpec(lake::Lake& lake, const std::string& raw_dataset_id, const std::string& text) {
   TARN_ASSIGN_OR_RETURN(auto ds, RawDataset(lake.catalog(), raw_dataset_id));
   TARN_ASSIGN_OR_RETURN(auto spec, quality::ParsePromotionSpec(text));
+  TARN_RETURN_IF_ERROR(quality::ParseAlertDestinations(spec.alerts_json).status());
   TARN_ASSIGN_OR_RETURN(auto schemas, LoadRawSchemas(lake.catalog(), ds));
   TARN_RETURN_IF_ERROR(quality::CheckAgainst(spec, schemas.current));
   TARN_RETURN_IF_ERROR(lake::LakeTables::CheckName("curated", spec.target));

@@ -3,7 +3,8 @@
 // the dataset's promotion spec says, run the rules (plus implicit ones: casts that fail, NULL
 // keys or event times), profile it, score it against the baseline of comparable earlier
 // partitions, and record the quality run (with per-rule results) and the partition's status.
-// A partition that fails a blocking rule or the anomaly threshold is quarantined: it stays in
+// A partition that fails a blocking rule or the anomaly threshold is quarantined (and the
+// spec's alert destinations are notified, as on an anomaly warning): it stays in
 // raw and gets quarantine/<dataset>/<partition-key>/report.json (failed rules, counts, sample
 // rows; one directory per raw file: quarantine/<dataset>/<partition-key>/<partition-id>/). The passing ones are deduplicated by the spec's key (within the batch: the latest
 // event time wins) and upserted by key into the curated Iceberg table (created on first use,

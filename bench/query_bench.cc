@@ -6,7 +6,8 @@
 //     reference analysis, Iceberg planning, DuckDB bind), warm and first-in-a-cold-session,
 //     with its parts timed alone;
 //   - (a) plain DuckDB over the files Iceberg planning keeps (read_parquet of the list), and
-//     (a') the very SQL tarn hands DuckDB, run on a plain DuckDB;
+//     (a') the very SQL tarn hands DuckDB, run on a plain DuckDB, and (a'') on a DuckDB
+//     sandboxed as a session's is (engine::DuckDb::OpenSandboxed): the steps from (a) to tarn;
 //   - (b) plain DuckDB over a hive-style glob of the whole table;
 // and prints files scanned against the table's total (EXPLAIN). Then, through the PostgreSQL
 // wire protocol, psql fetching a 1M-row result (query_pg_bench.h; skipped when `tarn serve`
@@ -16,6 +17,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <sstream>
 
 #include "query_data.h"
 #include "query_pg_bench.h"
@@ -37,6 +39,8 @@ struct Options {
   int repeat = 5;
   int describe_repeat = 20;
   int threads = 0;  // 0 = DuckDB's default, one per core, for tarn and the baselines alike
+  std::string profile;    // "describe", "tarn" or "direct": only run that, for perf record
+  int profile_count = 50;
   WireOptions wire;
 };
 
@@ -65,16 +69,34 @@ std::string Join(const std::vector<std::optional<std::string>>& row) {
   return out;
 }
 
-// The window's aggregate over `source` (a table reference or a table function call).
-std::string AggregateSql(const std::string& source, const std::string& from,
-                         const std::string& to) {
-  return "SELECT country, event_type, count(*) AS events, sum(amount) AS revenue, "
-         "count(DISTINCT user_id) AS users, avg(duration_ms) AS avg_duration_ms FROM " +
-         source + " WHERE event_ts >= TIMESTAMPTZ '" + from +
+// The benchmark's statements: one aggregate over the window, read by every variant.
+struct Query {
+  std::string name;
+  std::string select;  // the select list, grouped by country and event_type
+  int columns = 0;
+};
+
+const std::vector<Query>& Queries() {
+  static const std::vector<Query> kQueries = {
+      {"Q1 events, revenue, avg duration by country x event type",
+       "country, event_type, count(*) AS events, sum(amount) AS revenue, "
+       "avg(duration_ms) AS avg_duration_ms",
+       5},
+      {"Q2 = Q1 + count(DISTINCT user_id)",
+       "country, event_type, count(*) AS events, sum(amount) AS revenue, "
+       "count(DISTINCT user_id) AS users, avg(duration_ms) AS avg_duration_ms",
+       6},
+  };
+  return kQueries;
+}
+
+// The query over `source` (a table reference or a table function call) and the window.
+std::string QuerySql(const Query& q, const std::string& source, const std::string& from,
+                     const std::string& to) {
+  return "SELECT " + q.select + " FROM " + source + " WHERE event_ts >= TIMESTAMPTZ '" + from +
          " 00:00:00+00' AND event_ts < TIMESTAMPTZ '" + to +
          " 00:00:00+00' AND NOT is_bot GROUP BY country, event_type ORDER BY country, event_type";
 }
-constexpr int kResultColumns = 6;
 
 // A query's columns cast to text, as the query service does for its streams.
 std::string AsText(const std::string& sql, int columns) {
@@ -99,9 +121,9 @@ Result<Rows> RunTarn(query::Session& session, const std::string& sql) {
   return rows;
 }
 
-Result<Rows> RunDuckDb(engine::DuckDb& db, const std::string& sql) {
+Result<Rows> RunDuckDb(engine::DuckDb& db, const std::string& sql, int columns) {
   Rows rows;
-  TARN_RETURN_IF_ERROR(db.Query(AsText(sql, kResultColumns), {}, [&](const engine::Row& row) {
+  TARN_RETURN_IF_ERROR(db.Query(AsText(sql, columns), {}, [&](const engine::Row& row) {
     rows.push_back(Join(row));
     return Status::OK();
   }));
@@ -144,6 +166,7 @@ struct Setup {
   std::unique_ptr<query::Session> session;
   std::unique_ptr<iceberg::Table> table;
   std::unique_ptr<engine::DuckDb> plain;
+  std::unique_ptr<engine::DuckDb> sandboxed;  // as a session's, without tarn's rewrite
   std::string from, to;  // the window's dates, [from, to)
   iceberg::Filter filter;
 };
@@ -168,6 +191,13 @@ Setup Open(const Options& o, const BenchLake& bl) {
   Check(plain.status(), "open DuckDB");
   s.plain = std::move(*plain);
   if (o.threads > 0) Check(s.plain->Exec("SET threads = " + std::to_string(o.threads)), "threads");
+  engine::SandboxOptions sandbox;
+  sandbox.readable_directories = {bl.dir + "/" + kZone + "/"};
+  sandbox.memory_limit_bytes = limits.memory_bytes;
+  sandbox.threads = o.threads;
+  auto sandboxed = engine::DuckDb::OpenSandboxed(sandbox);
+  Check(sandboxed.status(), "open sandboxed DuckDB");
+  s.sandboxed = std::move(*sandboxed);
   auto start = ParseIsoTimestamp(o.window_start);
   Check(start.status(), "--window-start");
   int64_t day = *start / (int64_t{86400} * 1000000);
@@ -209,14 +239,15 @@ Series Repeat(int n, const std::function<Status()>& fn, const char* what) {
   return s;
 }
 
-void Run(const Options& o) {
-  auto bl = EnsureBenchLake(o.out_dir, o.scale);
-  Check(bl.status(), "bench lake");
-  Setup s = Open(o, *bl);
-  std::string tarn_sql = AggregateSql(std::string(kZone) + "." + kTableName, s.from, s.to);
+// The plain-DuckDB sources of the baselines.
+struct Sources {
+  std::string files;     // read_parquet([the planned files])
+  std::string same_sql;  // the SQL tarn generates for the table reference
+  std::string glob;      // the whole table, hive-style
+  size_t planned = 0;
+};
 
-  auto explained = ExplainFiles(*s.session, tarn_sql);
-  Check(explained.status(), "EXPLAIN");
+Sources MakeSources(Setup& s) {
   iceberg::FileIO& io = s.table->io();
   const iceberg::TableMetadata& md = s.table->metadata();
   auto plan = iceberg::PlanScan(md, md.CurrentSnapshot(), s.filter, io);
@@ -227,45 +258,38 @@ void Run(const Options& o) {
   }
   auto scan = engine::IcebergScanSql(*plan, *md.CurrentSchema(), io);
   Check(scan.status(), "scan SQL");
-  std::string same_sql = AggregateSql("(" + *scan + ") AS bench_events", s.from, s.to);
-  std::string direct_sql = AggregateSql("read_parquet([" + list + "])", s.from, s.to);
-  std::string glob = io.LocalPath(md.location) + "/data/**/*.parquet";
-  std::string glob_sql =
-      AggregateSql("read_parquet(" + Quote(glob) + ", hive_partitioning = true)", s.from, s.to);
+  return {"read_parquet([" + list + "])", "(" + *scan + ") AS bench_events",
+          "read_parquet(" + Quote(io.LocalPath(md.location) + "/data/**/*.parquet") +
+              ", hive_partitioning = true)",
+          plan->tasks.size()};
+}
 
-  std::printf("\nquery_bench: %s.%s: %d days x 24 hourly partitions x %d = %lld events, %lld "
-              "files, %.2f GiB, %d commits; generated in %.0f s%s\n",
-              kZone, kTableName, o.scale.days, o.scale.rows_per_hour,
-              static_cast<long long>(bl->rows), static_cast<long long>(bl->data_files),
-              bl->bytes / double(1 << 30), bl->commits, bl->generation_seconds,
-              bl->cached ? " (cached)" : "");
-  std::printf("window: event_ts in [%s, %s), %d days; files scanned %lld of %lld (planning: "
-              "%zu)\n  %s\n",
-              s.from.c_str(), s.to.c_str(), o.window_days,
-              static_cast<long long>(explained->scanned),
-              static_cast<long long>(bl->data_files), plan->tasks.size(),
-              explained->line.c_str());
-  if (static_cast<size_t>(explained->scanned) != plan->tasks.size()) {
-    std::fprintf(stderr, "query_bench: EXPLAIN and PlanScan disagree on the files\n");
-    std::exit(1);
-  }
-
+// tarn against the baselines on one query; prints its table.
+void MeasureQuery(const Options& o, Setup& s, const Sources& src, const BenchLake& bl,
+                  const Query& q) {
+  std::string tarn_sql = QuerySql(q, std::string(kZone) + "." + kTableName, s.from, s.to);
+  std::string files_sql = QuerySql(q, src.files, s.from, s.to);
+  std::string same_sql = QuerySql(q, src.same_sql, s.from, s.to);
+  std::string glob_sql = QuerySql(q, src.glob, s.from, s.to);
+  int n = q.columns;
   std::vector<Variant> variants = {
       {"tarn: Session::Execute + drain", [&] { return RunTarn(*s.session, tarn_sql); }, {}, {}},
-      {"(a) DuckDB, read_parquet([pruned files])", [&] { return RunDuckDb(*s.plain, direct_sql); },
-       {}, {}},
-      {"(a') DuckDB, the SQL tarn generates (schema map by field id)",
-       [&] { return RunDuckDb(*s.plain, same_sql); }, {}, {}},
-      {"(b) DuckDB, hive glob of the whole table", [&] { return RunDuckDb(*s.plain, glob_sql); },
-       {}, {}},
+      {"(a) DuckDB, read_parquet([" + std::to_string(src.planned) + " planned files])",
+       [&] { return RunDuckDb(*s.plain, files_sql, n); }, {}, {}},
+      {"(a') DuckDB, the SQL tarn generates (field-id schema map)",
+       [&] { return RunDuckDb(*s.plain, same_sql, n); }, {}, {}},
+      {"(a'') same as (a'), DuckDB sandboxed as a session's",
+       [&] { return RunDuckDb(*s.sandboxed, same_sql, n); }, {}, {}},
+      {"(b) DuckDB, hive glob of all " + std::to_string(bl.data_files) + " files",
+       [&] { return RunDuckDb(*s.plain, glob_sql, n); }, {}, {}},
   };
   // One untimed run each (first touch), which also checks that all agree.
   for (Variant& v : variants) {
     auto t0 = SteadyClock::now();
     auto rows = v.run();
     Check(rows.status(), v.name.c_str());
-    std::fprintf(stderr, "query_bench: %s: %zu rows, first run %.0f ms\n", v.name.c_str(),
-                 rows->size(), MsSince(t0));
+    std::fprintf(stderr, "query_bench: %s: %s: %zu rows, first run %.0f ms\n", q.name.c_str(),
+                 v.name.c_str(), rows->size(), MsSince(t0));
     v.first = std::move(*rows);
     if (v.first != variants[0].first) {
       std::fprintf(stderr, "query_bench: %s returns other rows than tarn\n", v.name.c_str());
@@ -280,10 +304,41 @@ void Run(const Options& o) {
       v.time.ms.push_back(MsSince(t0));
     }
   }
+  const Series& tarn = variants[0].time;
+  double ratio_a = tarn.Median() / variants[1].time.Median();
+  const Variant& glob = variants.back();
+  double ratio_b = glob.time.Median() / tarn.Median();
+  std::printf("\n%s: %zu result rows, %d repetitions (order rotated)\n\n", q.name.c_str(),
+              variants[0].first.size(), o.repeat);
+  std::printf("| measurement | min ms | median ms | ratio (median) | target |\n");
+  std::printf("|---|---|---|---|---|\n");
+  PrintRow(variants[0].name, tarn.Min(), tarn.Median(), "",
+           std::string("<= 2000 ms: ") + (tarn.Median() <= 2000 ? "met" : "MISSED"));
+  PrintRow(variants[1].name, variants[1].time.Min(), variants[1].time.Median(),
+           "tarn / (a) = " + Fixed(ratio_a),
+           std::string("<= 1.1: ") + (ratio_a <= 1.1 ? "met" : "MISSED"));
+  PrintRow(variants[2].name, variants[2].time.Min(), variants[2].time.Median(),
+           "tarn / (a') = " + Fixed(tarn.Median() / variants[2].time.Median()), "");
+  PrintRow(variants[3].name, variants[3].time.Min(), variants[3].time.Median(),
+           "tarn / (a'') = " + Fixed(tarn.Median() / variants[3].time.Median()), "");
+  PrintRow(glob.name, glob.time.Min(), glob.time.Median(), "(b) / tarn = " + Fixed(ratio_b),
+           std::string("> 1 (tarn faster): ") + (ratio_b > 1 ? "met" : "MISSED"));
+  std::fflush(stdout);
+}
 
-  // Planning: Describe warm, then first in a fresh session with the manifest cache emptied.
-  Series describe = Repeat(o.describe_repeat, [&] { return s.session->Describe(tarn_sql).status(); },
-                           "Describe");
+// Warm Session::Describe calls of the statement of `q`.
+Series TimeDescribe(const Options& o, Setup& s, const Query& q) {
+  std::string tarn_sql = QuerySql(q, std::string(kZone) + "." + kTableName, s.from, s.to);
+  return Repeat(o.describe_repeat, [&] { return s.session->Describe(tarn_sql).status(); },
+                "Describe");
+}
+
+// tarn's planning overhead on the statement of `q`, with its parts timed alone. `describe`:
+// warm Describe calls before any query ran; `after`: the same once the queries have run.
+void MeasurePlanning(const Options& o, Setup& s, const Sources& src, const Query& q,
+                     const Series& describe, const Series& after) {
+  std::string tarn_sql = QuerySql(q, std::string(kZone) + "." + kTableName, s.from, s.to);
+  std::string same_sql = QuerySql(q, src.same_sql, s.from, s.to);
   Series open_session, cold_describe;
   for (int i = 0; i < std::max(3, o.describe_repeat / 4); ++i) {
     iceberg::ClearManifestCache();
@@ -295,7 +350,10 @@ void Run(const Options& o) {
     Check((*session)->Describe(tarn_sql).status(), "Describe (cold)");
     cold_describe.ms.push_back(MsSince(t0));
   }
-  // Its parts, alone: Iceberg planning (warm cache), the scan SQL, DuckDB's bind.
+  iceberg::FileIO& io = s.table->io();
+  const iceberg::TableMetadata& md = s.table->metadata();
+  auto plan = iceberg::PlanScan(md, md.CurrentSnapshot(), s.filter, io);
+  Check(plan.status(), "plan");
   Series plan_only = Repeat(o.describe_repeat, [&] {
     return iceberg::PlanScan(md, md.CurrentSnapshot(), s.filter, io).status();
   }, "PlanScan");
@@ -304,39 +362,80 @@ void Run(const Options& o) {
   }, "IcebergScanSql");
   Series bind = Repeat(o.describe_repeat, [&] { return s.plain->Describe(same_sql).status(); },
                        "DuckDB Describe");
-
-  const Series& tarn = variants[0].time;
-  double ratio_a = tarn.Median() / variants[1].time.Median();
-  double ratio_b = variants[3].time.Median() / tarn.Median();
-  std::printf("\n%d repetitions (order rotated), %zu result rows; DuckDB %s, threads %s\n\n",
-              o.repeat, variants[0].first.size(), engine::DuckDbVersion().c_str(),
-              o.threads ? std::to_string(o.threads).c_str() : "default");
-  std::printf("| measurement | min ms | median ms | ratio (median) | target |\n");
-  std::printf("|---|---|---|---|---|\n");
-  PrintRow(variants[0].name, tarn.Min(), tarn.Median(), "",
-           "<= 2000 ms: " + std::string(tarn.Median() <= 2000 ? "met" : "MISSED"));
-  PrintRow(variants[1].name + ", " + std::to_string(plan->tasks.size()) + " files",
-           variants[1].time.Min(), variants[1].time.Median(),
-           "tarn / (a) = " + Fixed(ratio_a), std::string("<= 1.1: ") + (ratio_a <= 1.1 ? "met" : "MISSED"));
-  PrintRow(variants[2].name, variants[2].time.Min(), variants[2].time.Median(),
-           "tarn / (a') = " + Fixed(tarn.Median() / variants[2].time.Median()), "");
-  PrintRow(variants[3].name + ", " + std::to_string(bl->data_files) + " files",
-           variants[3].time.Min(), variants[3].time.Median(), "(b) / tarn = " + Fixed(ratio_b),
-           std::string("> 1 (tarn faster): ") + (ratio_b > 1 ? "met" : "MISSED"));
-  PrintRow("tarn planning: Session::Describe, warm", describe.Min(), describe.Median(), "",
+  Series bind_sandboxed = Repeat(
+      o.describe_repeat, [&] { return s.sandboxed->Describe(same_sql).status(); },
+      "DuckDB Describe");
+  std::printf("\ntarn's planning overhead (%s; %d calls; rewritten SQL %zu bytes)\n\n",
+              q.name.substr(0, 2).c_str(), o.describe_repeat, same_sql.size());
+  std::printf("| measurement | min ms | median ms | | target |\n|---|---|---|---|---|\n");
+  PrintRow("Session::Describe, warm, before any query ran", describe.Min(), describe.Median(), "",
            std::string("<= 30 ms: ") + (describe.Median() <= 30 ? "met" : "MISSED"));
-  PrintRow("  first Describe in a new session, manifest cache empty", cold_describe.Min(),
+  PrintRow("Session::Describe, warm, after the queries above", after.Min(), after.Median(), "",
+           std::string("<= 30 ms: ") + (after.Median() <= 30 ? "met" : "MISSED"));
+  PrintRow("first Describe in a new session, manifest cache empty", cold_describe.Min(),
            cold_describe.Median(), "", "");
-  PrintRow("  (opening that session)", open_session.Min(), open_session.Median(), "", "");
-  PrintRow("  part: iceberg::PlanScan, warm", plan_only.Min(), plan_only.Median(), "", "");
-  PrintRow("  part: engine::IcebergScanSql", scan_sql.Min(), scan_sql.Median(), "", "");
-  PrintRow("  part: DuckDB Describe (bind) of the rewritten SQL", bind.Min(), bind.Median(), "", "");
-  std::printf("\nrewritten SQL: %zu bytes\n", same_sql.size());
+  PrintRow("(opening that session)", open_session.Min(), open_session.Median(), "", "");
+  PrintRow("part: iceberg::PlanScan alone, warm", plan_only.Min(), plan_only.Median(), "", "");
+  PrintRow("part: engine::IcebergScanSql alone", scan_sql.Min(), scan_sql.Median(), "", "");
+  PrintRow("part: DuckDB Describe of the rewritten SQL, plain DuckDB", bind.Min(), bind.Median(),
+           "", "");
+  PrintRow("part: the same, sandboxed DuckDB (as in a session)", bind_sandboxed.Min(),
+           bind_sandboxed.Median(), "", "");
   std::fflush(stdout);
+}
+
+void Run(const Options& o) {
+  auto bl = EnsureBenchLake(o.out_dir, o.scale);
+  Check(bl.status(), "bench lake");
+  Setup s = Open(o, *bl);
+  const std::vector<Query>& queries = Queries();
+  std::string first_sql = QuerySql(queries[0], std::string(kZone) + "." + kTableName, s.from, s.to);
+  if (!o.profile.empty()) {  // one thing in a loop, for perf record
+    Sources src = MakeSources(s);
+    std::string direct_sql = AsText(QuerySql(queries[0], src.files, s.from, s.to), queries[0].columns);
+    std::stringstream what(o.profile);
+    for (std::string item; std::getline(what, item, ',');) {
+      std::function<Status()> fn;
+      if (item == "describe") fn = [&] { return s.session->Describe(first_sql).status(); };
+      if (item == "tarn") fn = [&] { return RunTarn(*s.session, first_sql).status(); };
+      if (item == "direct") {
+        fn = [&] { return s.plain->Query(direct_sql, {}, [](auto&) { return Status::OK(); }); };
+      }
+      if (!fn) Check(InvalidArgument("--profile takes describe, tarn or direct"), "--profile");
+      Check(fn(), "first run");
+      Series t = Repeat(o.profile_count, fn, item.c_str());
+      std::printf("%s (Q1): min %.1f ms, median %.1f ms\n", item.c_str(), t.Min(), t.Median());
+    }
+    return;
+  }
+  auto explained = ExplainFiles(*s.session, first_sql);
+  Check(explained.status(), "EXPLAIN");
+  Sources src = MakeSources(s);
+  std::printf("\nquery_bench: %s.%s: %d days x 24 hourly partitions x %d = %lld events, %lld "
+              "files, %.2f GiB, %d commits; generated in %.0f s%s\n",
+              kZone, kTableName, o.scale.days, o.scale.rows_per_hour,
+              static_cast<long long>(bl->rows), static_cast<long long>(bl->data_files),
+              bl->bytes / double(1 << 30), bl->commits, bl->generation_seconds,
+              bl->cached ? " (cached)" : "");
+  std::printf("DuckDB %s, threads %s; window: event_ts in [%s, %s), %d days\n",
+              engine::DuckDbVersion().c_str(),
+              o.threads ? std::to_string(o.threads).c_str() : "default (one per core)",
+              s.from.c_str(), s.to.c_str(), o.window_days);
+  std::printf("files scanned %lld of %lld; EXPLAIN: %s\n",
+              static_cast<long long>(explained->scanned), static_cast<long long>(bl->data_files),
+              explained->line.c_str());
+  if (static_cast<size_t>(explained->scanned) != src.planned) {
+    std::fprintf(stderr, "query_bench: EXPLAIN and PlanScan disagree on the files\n");
+    std::exit(1);
+  }
+  Series describe = TimeDescribe(o, s, queries[0]);
+  for (const Query& q : queries) MeasureQuery(o, s, src, *bl, q);
+  MeasurePlanning(o, s, src, queries[0], describe, TimeDescribe(o, s, queries[0]));
 
   std::string wire_sql = "SELECT event_id, event_ts, user_id, event_type, country, amount FROM " +
-                         std::string(kZone) + "." + kTableName + " WHERE event_ts >= TIMESTAMPTZ '" +
-                         s.from + " 00:00:00+00' AND event_ts < TIMESTAMPTZ '" +
+                         std::string(kZone) + "." + kTableName +
+                         " WHERE event_ts >= TIMESTAMPTZ '" + s.from +
+                         " 00:00:00+00' AND event_ts < TIMESTAMPTZ '" +
                          DateOf(*ParseIsoTimestamp(s.from) / (int64_t{86400} * 1000000) + 8) +
                          " 00:00:00+00' LIMIT " + std::to_string(o.wire.rows);
   Check(RunWireBench(o.wire, bl->dir, *s.session, wire_sql), "wire protocol");
@@ -358,6 +457,10 @@ int main(int argc, char** argv) {
   app.add_option("--repeat", o.repeat, "timed runs of each variant")->default_val(5);
   app.add_option("--describe-repeat", o.describe_repeat, "timed Describe calls")->default_val(20);
   app.add_option("--threads", o.threads, "DuckDB threads (0 = one per core)")->default_val(0);
+  app.add_option("--profile", o.profile,
+                 "only run these of Q1, in loops: describe, tarn, direct (comma-separated; for perf)");
+  app.add_option("--profile-count", o.profile_count, "calls in the --profile loop")
+      ->default_val(50);
   app.add_option("--tarn", o.wire.tarn_binary, "the tarn binary, for the wire-protocol run");
   app.add_option("--wire-rows", o.wire.rows, "rows psql fetches")->default_val(1000000);
   app.add_option("--wire-repeat", o.wire.repeat, "timed psql fetches")->default_val(3);

@@ -113,7 +113,10 @@ Status Describe(const std::string& dir, const QueryScale& scale, BenchLake* out)
   const iceberg::Snapshot* s = table->metadata().CurrentSnapshot();
   out->rows = Summary(s, "total-records");
   out->data_files = Summary(s, "total-data-files");
-  out->bytes = Summary(s, "total-files-size");
+  out->bytes = 0;  // no total in the summaries: the sum of what each append added
+  for (const iceberg::Snapshot& snap : table->metadata().snapshots) {
+    out->bytes += Summary(&snap, "added-files-size");
+  }
   out->commits = static_cast<int>(table->metadata().snapshots.size());
   if (out->rows != scale.rows()) {
     return FailedPrecondition("the cached table holds " + std::to_string(out->rows) +

@@ -12,7 +12,7 @@ APT_PACKAGES=(
   libsqlite3-dev libpq-dev libssl-dev
   libcpp-httplib-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libavro-dev libsimdjson-dev zlib1g-dev libedit-dev
+  libavro-dev libsimdjson-dev zlib1g-dev libedit-dev libyaml-cpp-dev
   postgresql postgresql-client python3 python3-psycopg2 python3-avro python3-snappy
   python3-jsonschema
 )

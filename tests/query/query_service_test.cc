@@ -100,8 +100,8 @@ class QueryServiceTest : public ::testing::Test {
     }
   }
   // The "files ... scanned N" figure of EXPLAIN's first tarn line.
-  int Scanned(const std::string& sql) {
-    for (const Row& r : Rows("EXPLAIN " + sql)) {
+  int Scanned(const std::string& sql, const std::vector<std::optional<std::string>>& params = {}) {
+    for (const Row& r : Rows("EXPLAIN " + sql, params)) {
       const std::string& line = *r[0];
       size_t at = line.find("scanned ");
       if (line.rfind("tarn: ", 0) == 0 && at != std::string::npos) return std::stoi(line.substr(at + 8));
@@ -154,6 +154,12 @@ TEST_F(QueryServiceTest, OneDayQueryScansOnlyThatDaysFile) {
                     "WHERE e.id IS NULL OR e.id = 3"), 10);
   EXPECT_EQ(Scanned("SELECT count(*) FROM curated.events WHERE ts > now() - INTERVAL 1 DAY"), 10);
   EXPECT_EQ(One("SELECT count(*) FROM curated.events WHERE ts >= '2024-01-03' AND ts < '2024-01-04'"), "24");
+  // Bound parameters prune as their values cast to the column type.
+  std::string two_days = "SELECT count(*) FROM curated.events WHERE ts >= $1 AND ts < $2 AND id <> $3";
+  EXPECT_EQ(Scanned(two_days, {"2024-01-03", "2024-01-05", "0"}), 2);
+  EXPECT_EQ(One(two_days, {"2024-01-03", "2024-01-05", "0"}), "48");
+  EXPECT_EQ(Scanned("SELECT count(*) FROM curated.events WHERE id = ?", {std::nullopt}), 10);
+  EXPECT_EQ(Scanned("SELECT count(*) FROM curated.events WHERE id IN (?, ?)", {"5", "200"}), 2);
 }
 
 // Pruning never changes a result: every predicate gives the same rows as the same predicate

@@ -339,6 +339,7 @@ Result<QualityRunOutcome> CatalogService::RecordQualityRun(const std::string& pa
   run.rules_passed = static_cast<int>(spec.rules_passed);
   run.rules_failed = static_cast<int>(spec.rules_failed);
   run.anomaly_score = spec.anomaly_score;
+  run.details = spec.details;
   TARN_ASSIGN_OR_RETURN(auto recorded, store_->RecordQualityRun(run));
   QualityRunOutcome out{recorded.run, recorded.partition_status, false};
   // Promotion needs a passing run: only passed (or already promoted) partitions may go on.

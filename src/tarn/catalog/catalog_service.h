@@ -50,6 +50,7 @@ struct QualityRunSpec {
   int64_t rules_passed = 0;
   int64_t rules_failed = 0;
   std::optional<double> anomaly_score;
+  std::optional<std::string> details;  // JSON from the quality gate
 };
 
 struct PartitionListSpec {

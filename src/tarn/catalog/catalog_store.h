@@ -128,6 +128,20 @@ class CatalogStore {
   // Errors: kNotFound (partition).
   virtual Result<RecordedQualityRun> RecordQualityRun(const QualityRun& run) = 0;
   virtual Result<std::vector<QualityRun>> ListQualityRuns(const std::string& partition_id) = 0;
+  // The dataset's latest passed runs with details on the partitions registered before
+  // `before` (by key, then registration time), newest first (one run per partition: its
+  // latest). For anomaly baselines.
+  virtual Result<std::vector<KeyedQualityRun>> RecentPassedRuns(const Partition& before, int limit) = 0;
+
+  // Promotion specs, versioned per raw dataset. Put stores a new version unless the spec
+  // equals the latest (then returns that). Errors: kNotFound (dataset).
+  virtual Result<PromotionSpecVersion> PutPromotionSpec(const std::string& dataset_id,
+                                                        const std::string& spec_json) = 0;
+  virtual Result<std::optional<PromotionSpecVersion>> GetPromotionSpec(const std::string& dataset_id) = 0;
+  // Records lineage rows and marks their partitions promoted, in one transaction.
+  virtual Status RecordPromotion(const std::vector<LineageRecord>& records) = 0;
+  // The raw dataset's lineage, newest first.
+  virtual Result<std::vector<LineageRecord>> ListLineage(const std::string& raw_dataset_id, int limit) = 0;
 
   // Backfill audit trail. Errors: kNotFound (dataset / record).
   virtual Result<BackfillRecord> StartBackfill(const BackfillRecord& record) = 0;

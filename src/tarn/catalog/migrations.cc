@@ -170,6 +170,34 @@ CREATE TABLE iceberg_tables (
 );
 )sql",
      ""},
+    // The quality gate and promotion: what each run found (details JSON), the versioned
+    // promotion specs of raw datasets, and which raw partitions made which curated snapshot.
+    {5, "quality gate and promotion lineage",
+     R"sql(
+ALTER TABLE data_quality_runs ADD COLUMN details TEXT;
+CREATE TABLE promotion_specs (
+  id {uuid} PRIMARY KEY,
+  dataset_id {uuid} NOT NULL REFERENCES datasets(id),
+  version INT NOT NULL CHECK (version > 0),
+  spec TEXT NOT NULL,
+  created_at {ts} NOT NULL,
+  UNIQUE (dataset_id, version)
+);
+CREATE TABLE promotion_lineage (
+  id {uuid} PRIMARY KEY,
+  raw_dataset_id {uuid} NOT NULL REFERENCES datasets(id),
+  partition_id {uuid} NOT NULL REFERENCES partitions(id),
+  quality_run_id {uuid} REFERENCES data_quality_runs(id),
+  target_table VARCHAR(512) NOT NULL,
+  snapshot_id BIGINT NOT NULL,
+  rows_in BIGINT NOT NULL CHECK (rows_in >= 0),
+  rows_out BIGINT NOT NULL CHECK (rows_out >= 0),
+  promoted_at {ts} NOT NULL
+);
+CREATE INDEX idx_lineage_dataset ON promotion_lineage(raw_dataset_id, promoted_at);
+CREATE INDEX idx_lineage_partition ON promotion_lineage(partition_id);
+)sql",
+     ""},
 };
 
 void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {

@@ -93,6 +93,37 @@ struct QualityRun {
   int rules_failed = 0;
   std::optional<double> anomaly_score;
   UnixMicros run_at = 0;
+  // JSON written by the quality gate: spec version, per-rule results, profile, anomaly score.
+  std::optional<std::string> details;
+};
+
+// A version of a raw dataset's promotion spec (quality/promotion_spec.h), as canonical JSON.
+struct PromotionSpecVersion {
+  std::string id;
+  std::string dataset_id;
+  int version = 0;
+  std::string spec_json;
+  UnixMicros created_at = 0;
+};
+
+// One raw partition's contribution to a curated snapshot.
+struct LineageRecord {
+  std::string id;
+  std::string raw_dataset_id;
+  std::string partition_id;
+  std::string partition_key;  // filled when read back
+  std::optional<std::string> quality_run_id;
+  std::string target_table;   // "curated.orders"
+  int64_t snapshot_id = 0;
+  int64_t rows_in = 0;        // rows read from the raw partition
+  int64_t rows_out = 0;       // rows it contributed after dedup
+  UnixMicros promoted_at = 0;
+};
+
+// A quality run with the key of the partition it judged (for anomaly baselines).
+struct KeyedQualityRun {
+  std::string partition_key;
+  QualityRun run;
 };
 
 struct BackfillRecord {

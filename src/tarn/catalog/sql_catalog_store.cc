@@ -9,6 +9,7 @@
 #include "tarn/catalog/sql_db.h"
 #include "tarn/catalog/sql_partitions.h"
 #include "tarn/catalog/sql_rows.h"
+#include "tarn/catalog/sql_promotion.h"
 #include "tarn/catalog/sql_tables.h"
 
 namespace tarn::catalog {
@@ -298,11 +299,12 @@ class SqlCatalogStore final : public CatalogStore {
       }
       SqlValue score = in.anomaly_score ? SqlValue(*in.anomaly_score) : SqlValue();
       TARN_RETURN_IF_ERROR(c.Query("INSERT INTO data_quality_runs (id, partition_id, dataset_id, "
-                                   "status, rules_passed, rules_failed, anomaly_score, run_at) "
-                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                   "status, rules_passed, rules_failed, anomaly_score, run_at, "
+                                   "details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                    {out.run.id, in.partition_id, out.run.dataset_id,
                                     Str(ToString(in.status)), int64_t{in.rules_passed},
-                                    int64_t{in.rules_failed}, score, Ts(out.run.run_at)})
+                                    int64_t{in.rules_failed}, score, Ts(out.run.run_at),
+                                    in.details ? SqlValue(*in.details) : SqlValue()})
                                .status());
       if (out.partition_status != before) {
         TARN_RETURN_IF_ERROR(c.Query("UPDATE partitions SET status = ? WHERE id = ?",
@@ -320,6 +322,23 @@ class SqlCatalogStore final : public CatalogStore {
                                    " FROM data_quality_runs WHERE partition_id = ? "
                                    "ORDER BY run_at, id",
                                {partition_id}, ToRun);
+  }
+
+  Result<std::vector<KeyedQualityRun>> RecentPassedRuns(const Partition& before, int limit) override {
+    return SqlRecentPassedRuns(*pool_, before, limit);
+  }
+  Result<PromotionSpecVersion> PutPromotionSpec(const std::string& dataset_id,
+                                                const std::string& spec_json) override {
+    return SqlPutPromotionSpec(*pool_, dataset_id, spec_json);
+  }
+  Result<std::optional<PromotionSpecVersion>> GetPromotionSpec(const std::string& dataset_id) override {
+    return SqlGetPromotionSpec(*pool_, dataset_id);
+  }
+  Status RecordPromotion(const std::vector<LineageRecord>& records) override {
+    return SqlRecordPromotion(*pool_, records);
+  }
+  Result<std::vector<LineageRecord>> ListLineage(const std::string& raw_dataset_id, int limit) override {
+    return SqlListLineage(*pool_, raw_dataset_id, limit);
   }
 
   Result<BackfillRecord> StartBackfill(const BackfillRecord& in) override {

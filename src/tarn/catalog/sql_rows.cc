@@ -18,7 +18,8 @@ const char* const kIngestCols =
     "id, dataset_id, window_key, window_description, status, files_written, records_accepted, "
     "records_rejected, bytes_read, deadletter_path, end_cursor, error, started_at, finished_at";
 const char* const kRunCols =
-    "id, partition_id, dataset_id, status, rules_passed, rules_failed, anomaly_score, run_at";
+    "id, partition_id, dataset_id, status, rules_passed, rules_failed, anomaly_score, run_at, "
+    "details";
 const char* const kBackfillCols =
     "id, dataset_id, dag_run_id, partition_key, triggered_by, rows_affected, started_at, "
     "completed_at, status";
@@ -93,7 +94,8 @@ IngestRun ToIngestRun(const SqlRow& r) {
 
 QualityRun ToRun(const SqlRow& r) {
   return {r.Text(0), r.Text(1), r.Text(2), ParseOr(r.Text(3), QualityStatus::kSkipped),
-          static_cast<int>(r.Int(4)), static_cast<int>(r.Int(5)), r.OptDouble(6), r.Time(7)};
+          static_cast<int>(r.Int(4)), static_cast<int>(r.Int(5)), r.OptDouble(6), r.Time(7),
+          r.OptText(8)};
 }
 
 BackfillRecord ToBackfill(const SqlRow& r) {

@@ -78,6 +78,7 @@ int RunCli(int argc, char** argv) {
   AddSchemaCommands(app, options, &exit_code);
   AddTableCommands(app, options, &exit_code);
   AddSqlCommands(app, options, &exit_code);
+  AddPromoteCommands(app, options, &exit_code);
 
   try {
     app.parse(argc, argv);

@@ -55,6 +55,7 @@ void AddIngestCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 void AddSchemaCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 void AddTableCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 void AddSqlCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
+void AddPromoteCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 
 int RunCli(int argc, char** argv);
 

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "tarn/ingest/raw_ingestor.h"
+#include "tarn/pipeline/promotion.h"
 
 namespace tarn::cli {
 namespace {
@@ -23,6 +24,25 @@ constexpr const char* kRawSchema = R"({
 
 constexpr int64_t kMicrosPerHour = 3'600'000'000;
 constexpr int kBatches = 3;
+
+// How raw.user_events is promoted (docs/promotion.md).
+constexpr const char* kPromotionSpec = R"yaml(
+target: user_events
+key: [event_id]
+event_time: event_ts
+partition_by: [days(event_ts)]
+cast: {event_ts: timestamptz}
+clean: {country: "upper(trim(country))"}
+quality:
+  rules:
+    - {rule: not_null, column: user_id}
+    - {rule: accepted_values, column: event_type, values: [page_view, click, add_to_cart, purchase]}
+    - {rule: range, column: amount, min: 0, max: 10000}
+    - {rule: accepted_values, column: country, values: [US, DE, FR, BR, IN], severity: warn}
+    - {rule: unique, column: event_id, severity: warn}
+    - {rule: row_count, min: 100}
+  anomaly: {window: 14, warn: 3, block: 5}
+)yaml";
 constexpr int kEventsPerBatch = 2000;
 
 // Writes the landing file of one demo batch (once: rewriting would make it a new window).
@@ -43,7 +63,8 @@ Status WriteBatch(const std::string& path, int batch, UnixMicros start) {
     const char* type = kTypes[(n * 7) % 4];
     out << "{\"event_id\": \"ev-" << n << "\", \"user_id\": " << (n * 31) % 997
         << ", \"event_type\": \"" << type << "\", \"country\": \"" << kCountries[n % 5] << "\"";
-    if (type == std::string("purchase")) out << ", \"amount\": " << (n % 200) + 0.99;
+    // The second batch has refunds booked as negative purchases: the gate's range rule stops it.
+    if (type == std::string("purchase")) out << ", \"amount\": " << (batch == 1 && i % 20 == 1 ? -5.0 : (n % 200) + 0.99);
     out << ", \"event_ts\": \"" << ts << "\"}\n";
   }
   out.close();
@@ -97,25 +118,19 @@ Result<std::string> SeedDemo(lake::Lake& lake) {
     rejected += run.records_rejected;
   }
 
-  // Every landed partition gets a quality run; the second batch fails its null-rate rule.
+  // The quality gate and promotion into curated.user_events.
+  TARN_RETURN_IF_ERROR(pipeline::SetPromotionSpec(lake, raw.dataset.id, kPromotionSpec).status());
+  TARN_ASSIGN_OR_RETURN(auto promoted, pipeline::Promote(lake, raw.dataset.id, {}));
   TARN_ASSIGN_OR_RETURN(auto listing, cat.ListPartitions(raw.dataset, {}));
   int quarantined = 0;
-  for (size_t i = 0; i < listing.partitions.size(); ++i) {
-    const auto& p = listing.partitions[i];
-    if (p.status != catalog::PartitionStatus::kLanded) continue;
-    bool fail = i == 1;
-    TARN_RETURN_IF_ERROR(cat.RecordQualityRun(p.id, {fail ? "failed" : "passed", fail ? 11 : 12,
-                                                     fail ? 1 : 0, fail ? 0.73 : 0.05})
-                             .status());
-    quarantined += fail;
-  }
-  // The second batch is the quarantined one: the others go on to the curated table.
-  TARN_ASSIGN_OR_RETURN(std::string tables,
-                        SeedDemoTables(lake, {batch_files[0], batch_files[2]}));
+  for (const auto& p : listing.partitions) quarantined += p.status == catalog::PartitionStatus::kQuarantined;
+  TARN_ASSIGN_OR_RETURN(std::string tables, SeedDemoTables(lake));
+  (void)promoted;
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "demo: source %s -> raw.user_events (%zu Avro files, %lld events landed, %lld "
-                "rejected to dead letters, %d partition quarantined)%s\n",
+                "rejected to dead letters) -> quality gate (%d partition quarantined) -> "
+                "curated.user_events%s\n",
                 kSourceName, listing.partitions.size(), static_cast<long long>(accepted),
                 static_cast<long long>(rejected), quarantined, tables.c_str());
   return std::string(buf);

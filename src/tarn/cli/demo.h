@@ -1,7 +1,8 @@
 // The demo a newcomer sees after `make run`: a clickstream source whose landing files are
 // ingested into raw.user_events (real Avro files, dead letters for the malformed events),
-// quality runs on the landed partitions (one quarantined), and the curated and serving
-// datasets the later stages fill. Idempotent: seeding again lands nothing new.
+// promoted through the quality gate by a promotion spec (the second batch's out-of-range
+// amounts quarantine it, with a report) into curated.user_events, and an aggregate of that in
+// serving.daily_active_users. Idempotent: seeding again lands and promotes nothing new.
 #pragma once
 
 #include <string>
@@ -15,8 +16,8 @@ namespace tarn::cli {
 // Returns a short human summary of what the demo holds.
 Result<std::string> SeedDemo(lake::Lake& lake);
 
-// Creates and fills the demo's Iceberg tables from the landing files of the batches that passed
-// their quality runs, once. Returns a summary fragment ("" when they existed already).
-Result<std::string> SeedDemoTables(lake::Lake& lake, const std::vector<std::string>& passed_files);
+// Creates and fills serving.daily_active_users from curated.user_events, once. Returns a
+// summary fragment ("" when it existed already).
+Result<std::string> SeedDemoTables(lake::Lake& lake);
 
 }  // namespace tarn::cli

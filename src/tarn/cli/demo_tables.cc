@@ -1,6 +1,5 @@
-// The demo's Iceberg tables: curated.user_events (the events of the batches that passed their
-// quality runs, typed, partitioned by day of event time) and serving.daily_active_users (an
-// aggregate of it). Created and filled once; seeding again leaves them as they are.
+// The demo's serving table: serving.daily_active_users, an aggregate of curated.user_events
+// (which promotion fills). Created and filled once; seeding again leaves it as it is.
 #include <filesystem>
 
 #include "tarn/base/ids.h"
@@ -13,14 +12,6 @@
 
 namespace tarn::cli {
 namespace {
-
-constexpr const char* kCuratedSchema = R"({"type": "struct", "fields": [
-  {"id": 1, "name": "event_id", "required": true, "type": "string"},
-  {"id": 2, "name": "user_id", "required": true, "type": "long"},
-  {"id": 3, "name": "event_type", "required": true, "type": "string"},
-  {"id": 4, "name": "country", "required": false, "type": "string"},
-  {"id": 5, "name": "amount", "required": false, "type": "double"},
-  {"id": 6, "name": "event_ts", "required": true, "type": "timestamptz"}]})";
 
 constexpr const char* kServingSchema = R"({"type": "struct", "fields": [
   {"id": 1, "name": "day", "required": true, "type": "date"},
@@ -49,30 +40,15 @@ Result<std::unique_ptr<iceberg::Table>> CreateOnce(lake::LakeTables& tables,
   return tables.Create(zone, name, md);
 }
 
-std::string Quote(const std::string& s) { return "'" + s + "'"; }
-
 }  // namespace
 
-Result<std::string> SeedDemoTables(lake::Lake& lake, const std::vector<std::string>& passed_files) {
+Result<std::string> SeedDemoTables(lake::Lake& lake) {
   TARN_ASSIGN_OR_RETURN(auto* tables, lake.tables());
-  TARN_ASSIGN_OR_RETURN(auto curated, CreateOnce(*tables, "curated", "user_events",
-                                                 kCuratedSchema, "event_ts"));
-  if (!curated) return std::string("");
-  TARN_ASSIGN_OR_RETURN(auto db, engine::DuckDb::Open());
-  std::string files;
-  for (const std::string& f : passed_files) files += (files.empty() ? "" : ", ") + Quote(f);
-  // Malformed events (the ones raw ingestion sent to dead letters) are left out.
-  std::string select =
-      "SELECT event_id, TRY_CAST(user_id AS BIGINT) AS user_id, event_type, country, amount, "
-      "event_ts::TIMESTAMPTZ AS event_ts FROM read_json_auto([" + files +
-      "], format = 'newline_delimited', columns = {event_id: 'VARCHAR', user_id: 'VARCHAR', "
-      "event_type: 'VARCHAR', country: 'VARCHAR', amount: 'DOUBLE', event_ts: 'VARCHAR'}) "
-      "WHERE TRY_CAST(user_id AS BIGINT) IS NOT NULL AND event_type IS NOT NULL";
-  TARN_ASSIGN_OR_RETURN(auto loaded, engine::LoadIntoTable(*db, *curated, select,
-                                                           engine::LoadMode::kAppend,
-                                                           {{"tarn.demo", "passed batches"}}));
+  TARN_ASSIGN_OR_RETURN(auto curated, tables->Load("curated", "user_events"));
   TARN_ASSIGN_OR_RETURN(auto serving, CreateOnce(*tables, "serving", "daily_active_users",
                                                  kServingSchema, ""));
+  if (!serving) return std::string("");
+  TARN_ASSIGN_OR_RETURN(auto db, engine::DuckDb::Open());
   const iceberg::TableMetadata& m = curated->metadata();
   TARN_ASSIGN_OR_RETURN(auto plan, iceberg::PlanScan(m, m.CurrentSnapshot(), {}, curated->io()));
   TARN_ASSIGN_OR_RETURN(std::string scan,
@@ -81,14 +57,10 @@ Result<std::string> SeedDemoTables(lake::Lake& lake, const std::vector<std::stri
       "SELECT (event_ts AT TIME ZONE 'UTC')::DATE AS day, country, "
       "count(DISTINCT user_id) AS active_users, count(*) AS events FROM (" + scan +
       ") GROUP BY ALL";
-  if (serving) {
-    TARN_RETURN_IF_ERROR(engine::LoadIntoTable(*db, *serving, aggregate, engine::LoadMode::kAppend,
-                                               {{"tarn.demo", "from curated.user_events"}})
-                             .status());
-  }
-  return "; Iceberg tables curated.user_events (" + std::to_string(loaded.rows_written) +
-         " events, " + std::to_string(loaded.data_files) +
-         " Parquet file(s)) and serving.daily_active_users";
+  TARN_RETURN_IF_ERROR(engine::LoadIntoTable(*db, *serving, aggregate, engine::LoadMode::kAppend,
+                                             {{"tarn.demo", "from curated.user_events"}})
+                           .status());
+  return std::string("; serving.daily_active_users aggregated from curated.user_events");
 }
 
 }  // namespace tarn::cli

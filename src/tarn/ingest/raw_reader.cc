@@ -14,6 +14,28 @@ const Status kLimitReached(ErrorCode::kResourceExhausted, "limit reached");
 
 }  // namespace
 
+Status ReadPartitionRecords(catalog::CatalogService& catalog, const catalog::Partition& p,
+                            const schema::Schema* written, const schema::Schema& read,
+                            const std::function<Status(const std::string&)>& fn) {
+  if (p.format != catalog::FileFormat::kAvro) {
+    return FailedPrecondition("partition " + p.partition_key + " is " +
+                              std::string(catalog::ToString(p.format)) + ", not Avro");
+  }
+  // A file without a recorded version was written under the version it embeds.
+  std::optional<schema::Schema> embedded;
+  std::string path = catalog.lake().Resolve(p.file_path);
+  if (!written) {
+    TARN_ASSIGN_OR_RETURN(auto summary, format::ReadAvroSummary(path));
+    TARN_ASSIGN_OR_RETURN(embedded, schema::SchemaFromAvro(summary.schema_json));
+    written = &*embedded;
+  }
+  Status st = format::ReadAvroRecordsAsJson(path, [&](const std::string& record) -> Status {
+    TARN_ASSIGN_OR_RETURN(std::string projected, schema::ProjectRecord(record, *written, read));
+    return fn(projected);
+  });
+  return st.code() == ErrorCode::kResourceExhausted ? st : st.WithContext(p.file_path);
+}
+
 Status ReadRaw(catalog::CatalogService& catalog, const std::string& dataset_id,
                const RawReadOptions& options, const std::function<Status(const std::string&)>& fn) {
   if (!catalog.lake().is_local()) {
@@ -41,26 +63,15 @@ Status ReadRaw(catalog::CatalogService& catalog, const std::string& dataset_id,
     TARN_ASSIGN_OR_RETURN(auto page, catalog.ListPartitions(dataset, spec));
     for (const auto& p : page.partitions) {
       if (p.format != catalog::FileFormat::kAvro) continue;
-      // A file without a recorded version was written under the version it embeds.
-      std::optional<schema::Schema> embedded;
-      const schema::Schema* written = nullptr;
-      if (p.schema_version_id && by_id.count(*p.schema_version_id)) {
-        written = &by_id.at(*p.schema_version_id);
-      }
-      std::string path = catalog.lake().Resolve(p.file_path);
-      if (!written) {
-        TARN_ASSIGN_OR_RETURN(auto summary, format::ReadAvroSummary(path));
-        TARN_ASSIGN_OR_RETURN(embedded, schema::SchemaFromAvro(summary.schema_json));
-        written = &*embedded;
-      }
-      Status st = format::ReadAvroRecordsAsJson(path, [&](const std::string& record) -> Status {
+      const schema::Schema* written =
+          p.schema_version_id && by_id.count(*p.schema_version_id) ? &by_id.at(*p.schema_version_id) : nullptr;
+      Status st = ReadPartitionRecords(catalog, p, written, read, [&](const std::string& record) -> Status {
         if (options.limit >= 0 && emitted >= options.limit) return kLimitReached;
-        TARN_ASSIGN_OR_RETURN(std::string projected, schema::ProjectRecord(record, *written, read));
         ++emitted;
-        return fn(projected);
+        return fn(record);
       });
       if (st.code() == ErrorCode::kResourceExhausted) return Status::OK();
-      TARN_RETURN_IF_ERROR(st.WithContext(p.file_path));
+      TARN_RETURN_IF_ERROR(st);
     }
     if (!page.next_cursor) return Status::OK();
     spec.cursor = page.next_cursor;

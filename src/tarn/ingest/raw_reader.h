@@ -8,6 +8,7 @@
 #include <string>
 
 #include "tarn/catalog/catalog_service.h"
+#include "tarn/schema/schema.h"
 
 namespace tarn::ingest {
 
@@ -21,5 +22,12 @@ struct RawReadOptions {
 // kCorruption / kIOError (unreadable files), or fn's error.
 Status ReadRaw(catalog::CatalogService& catalog, const std::string& dataset_id,
                const RawReadOptions& options, const std::function<Status(const std::string&)>& fn);
+
+// Calls `fn` with each record of one raw partition's Avro file as a JSON object, projected by
+// field id from `written` (the version the file was written under; null = the schema the file
+// embeds) onto `read`. Errors: kFailedPrecondition (not Avro), kCorruption / kIOError, fn's.
+Status ReadPartitionRecords(catalog::CatalogService& catalog, const catalog::Partition& partition,
+                            const schema::Schema* written, const schema::Schema& read,
+                            const std::function<Status(const std::string&)>& fn);
 
 }  // namespace tarn::ingest

@@ -212,7 +212,7 @@ class SessionImpl final : public Session {
  private:
   Result<std::unique_ptr<ResultStream>> Run(const std::string& sql,
                                             const std::vector<std::optional<std::string>>& params) {
-    TARN_ASSIGN_OR_RETURN(Rewritten r, Rewrite(sql));
+    TARN_ASSIGN_OR_RETURN(Rewritten r, Rewrite(sql, params));
     if (r.explain) {
       std::vector<Row> rows = ExplainRows(r);
       std::string plan_sql = std::string(r.analyze ? "EXPLAIN ANALYZE " : "EXPLAIN ") + r.sql;
@@ -352,7 +352,7 @@ class SessionImpl final : public Session {
     return metadata.SnapshotById(ref->second.snapshot_id);
   }
 
-  Result<Rewritten> Rewrite(const std::string& statement) {
+  Result<Rewritten> Rewrite(const std::string& statement, const engine::Params& params = {}) {
     Rewritten out;
     std::string sql = statement;
     size_t rest = 0;
@@ -368,7 +368,8 @@ class SessionImpl final : public Session {
     TARN_RETURN_IF_ERROR(Sync());
     TARN_ASSIGN_OR_RETURN(
         auto refs, FindTableRefs(*db_, sql, time_travel,
-                                 [this](const std::string& z, const std::string& n) { return Lookup(z, n); }));
+                                 [this](const std::string& z, const std::string& n) { return Lookup(z, n); },
+                                 params));
     // Replace from the last reference backwards, so earlier offsets stay valid.
     for (auto it = refs.rbegin(); it != refs.rend(); ++it) {
       const TableRef& ref = *it;

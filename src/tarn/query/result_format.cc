@@ -97,23 +97,32 @@ Result<OutputFormat> ParseOutputFormat(const std::string& name) {
   return InvalidArgument("format '" + name + "' must be table, csv or json");
 }
 
+void AppendJsonValue(const Column& column, const std::optional<std::string>& v, std::string* out) {
+  if (!v) {
+    *out += "null";
+  } else if ((IsNumeric(column.type) && IsFiniteNumber(*v)) || column.type == ColumnType::kBoolean) {
+    *out += *v;
+  } else {
+    AppendJsonString(out, *v);
+  }
+}
+
 std::string RowToJson(const std::vector<Column>& columns, const Row& row) {
   std::string out = "{";
   for (size_t c = 0; c < columns.size(); ++c) {
     if (c) out += ',';
     AppendJsonString(&out, columns[c].name);
     out += ':';
-    const auto& v = row[c];
-    if (!v) {
-      out += "null";
-    } else if ((IsNumeric(columns[c].type) && IsFiniteNumber(*v)) ||
-               columns[c].type == ColumnType::kBoolean) {
-      out += *v;
-    } else {
-      AppendJsonString(&out, *v);
-    }
+    AppendJsonValue(columns[c], row[c], &out);
   }
   return out + "}";
+}
+
+void AppendJsonValues(const std::vector<Column>& columns, const Row& row, std::string* out) {
+  for (size_t c = 0; c < columns.size(); ++c) {
+    if (c) *out += ',';
+    AppendJsonValue(columns[c], row[c], out);
+  }
 }
 
 Result<int64_t> WriteResult(ResultStream& stream, OutputFormat format, std::ostream& out) {

@@ -22,5 +22,7 @@ Result<int64_t> WriteResult(ResultStream& stream, OutputFormat format, std::ostr
 // One row as a JSON object keyed by column name: numbers and booleans as JSON numbers and
 // booleans (non-finite floats as strings), NULL as null, everything else as strings.
 std::string RowToJson(const std::vector<Column>& columns, const Row& row);
+// The row's values as RowToJson renders them, comma-separated (the inside of a JSON array).
+void AppendJsonValues(const std::vector<Column>& columns, const Row& row, std::string* out);
 
 }  // namespace tarn::query

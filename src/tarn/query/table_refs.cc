@@ -41,6 +41,18 @@ bool IsPureFunction(const std::string& name) {
   return kPure.count(Lower(name)) > 0;
 }
 
+// A bound parameter's value, as text: what DuckDB casts to the parameter's inferred type.
+const std::optional<std::string>* ParameterValue(const json& e, const Params& params) {
+  if (!Is(e, "class", "PARAMETER")) return nullptr;
+  size_t index = 0;
+  try {
+    index = std::stoul(Str(e, "identifier"));
+  } catch (...) {
+    return nullptr;
+  }
+  return index >= 1 && index <= params.size() ? &params[index - 1] : nullptr;
+}
+
 bool IsConstant(const json& e) {
   if (!e.is_object()) return false;
   std::string cls = Str(e, "class");
@@ -134,8 +146,8 @@ struct Candidate {
 class Analyzer {
  public:
   Analyzer(const std::vector<TimeTravel>& time_travel, const TableLookup& lookup,
-           const std::string& sql)
-      : time_travel_(time_travel), lookup_(lookup), sql_(sql) {}
+           const std::string& sql, const Params& params)
+      : time_travel_(time_travel), lookup_(lookup), sql_(sql), params_(params) {}
 
   // Every lake reference anywhere in the tree.
   Status CollectRefs(const json& node, bool in_show) {
@@ -279,14 +291,14 @@ class Analyzer {
         {"COMPARE_LESSTHANOREQUALTO", {Op::kLtEq, Op::kGtEq}},
         {"COMPARE_GREATERTHANOREQUALTO", {Op::kGtEq, Op::kLtEq}}};
     if (auto it = kCompare.find(type); it != kCompare.end()) {
-      if (auto col = Resolve(e["left"], from); col && IsConstant(e["right"])) {
+      if (auto col = Resolve(e["left"], from); col && IsKnown(e["right"])) {
         candidates_.push_back({col->first, col->second, it->second.first, {&e["right"]}});
-      } else if (auto col2 = Resolve(e["right"], from); col2 && IsConstant(e["left"])) {
+      } else if (auto col2 = Resolve(e["right"], from); col2 && IsKnown(e["left"])) {
         candidates_.push_back({col2->first, col2->second, it->second.second, {&e["left"]}});
       }
     } else if (type == "COMPARE_BETWEEN") {
       auto col = Resolve(e["input"], from);
-      if (col && IsConstant(e["lower"]) && IsConstant(e["upper"])) {
+      if (col && IsKnown(e["lower"]) && IsKnown(e["upper"])) {
         candidates_.push_back({col->first, col->second, Op::kGtEq, {&e["lower"]}});
         candidates_.push_back({col->first, col->second, Op::kLtEq, {&e["upper"]}});
       }
@@ -296,7 +308,7 @@ class Analyzer {
       if (!col) return;
       Candidate c{col->first, col->second, Op::kIn, {}};
       for (size_t i = 1; i < children.size(); ++i) {
-        if (!IsConstant(children[i])) return;
+        if (!IsKnown(children[i])) return;
         c.operands.push_back(&children[i]);
       }
       candidates_.push_back(std::move(c));
@@ -310,9 +322,16 @@ class Analyzer {
     }
   }
 
+  // A comparison operand tarn can evaluate: a constant, or a parameter bound to a value.
+  bool IsKnown(const json& e) const {
+    const auto* p = ParameterValue(e, params_);
+    return p ? p->has_value() : IsConstant(e);
+  }
+
   const std::vector<TimeTravel>& time_travel_;
   const TableLookup& lookup_;
   const std::string& sql_;
+  const Params& params_;
   std::vector<TableRef> refs_;
   std::vector<const schema::Schema*> schemas_;
   std::map<const json*, int> index_;
@@ -322,8 +341,8 @@ class Analyzer {
 // Evaluates the candidates' constants with DuckDB and adds the predicates whose constants
 // convert exactly to their columns' types to the references' filters. Anything DuckDB
 // cannot evaluate is left out (the statement itself will report it).
-void EvaluateCandidates(engine::DuckDb& db, std::vector<Candidate>& candidates,
-                        std::vector<TableRef>& refs) {
+void EvaluateCandidates(engine::DuckDb& db, const Params& params,
+                        std::vector<Candidate>& candidates, std::vector<TableRef>& refs) {
   struct Operand {
     const json* expr;
     iceberg::PrimitiveType type;
@@ -360,8 +379,16 @@ void EvaluateCandidates(engine::DuckDb& db, std::vector<Candidate>& candidates,
                                                           {"sample", nullptr},
                                                           {"qualify", nullptr}}},
                                                 {"named_param_map", json::array()}}})}};
+    // A bound parameter is its text cast to the column type, as DuckDB binds it.
     json& list = select["statements"][0]["node"]["select_list"];
-    for (const Operand& o : operands) list.push_back(*o.expr);
+    for (const Operand& o : operands) {
+      const auto* p = ParameterValue(*o.expr, params);
+      list.push_back(p ? json{{"class", "CONSTANT"}, {"type", "VALUE_CONSTANT"}, {"alias", ""},
+                              {"query_location", 0},
+                              {"value", {{"type", {{"id", "VARCHAR"}, {"type_info", nullptr}}},
+                                         {"is_null", false}, {"value", **p}}}}
+                       : *o.expr);
+    }
     std::string constants;
     Status st = db.Query("SELECT json_deserialize_sql(CAST(CAST(? AS VARCHAR) AS JSON))", {select.dump()},
                          [&](const engine::Row& row) {
@@ -375,7 +402,8 @@ void EvaluateCandidates(engine::DuckDb& db, std::vector<Candidate>& candidates,
       std::string cast = "TRY_CAST(" + c + " AS " + operands[i].duck_type + ")";
       names += (i ? ", " : "") + c;
       // Strings compare as strings only with string constants (else DuckDB casts the column).
-      std::string exact = operands[i].type.id == TypeId::kString
+      std::string exact = ParameterValue(*operands[i].expr, params) ? cast + " IS NOT NULL"
+                          : operands[i].type.id == TypeId::kString
                               ? "typeof(" + c + ") = 'VARCHAR'"
                               : cast + " = " + c;
       outputs += std::string(i ? ", " : "") + "CASE WHEN " + exact + " THEN " +
@@ -414,7 +442,7 @@ bool IsZoneName(const std::string& name) {
 
 Result<std::vector<TableRef>> FindTableRefs(engine::DuckDb& db, const std::string& sql,
                                             const std::vector<TimeTravel>& time_travel,
-                                            const TableLookup& lookup) {
+                                            const TableLookup& lookup, const Params& params) {
   std::string serialized;
   TARN_RETURN_IF_ERROR(db.Query("SELECT CAST(json_serialize_sql(CAST(? AS VARCHAR)) AS VARCHAR)", {sql},
                                 [&](const engine::Row& row) {
@@ -432,7 +460,7 @@ Result<std::vector<TableRef>> FindTableRefs(engine::DuckDb& db, const std::strin
     }
     return InvalidArgument(Str(tree, "error_message"));
   }
-  Analyzer analyzer(time_travel, lookup, sql);
+  Analyzer analyzer(time_travel, lookup, sql, params);
   TARN_RETURN_IF_ERROR(analyzer.CollectRefs(tree["statements"], false));
   for (const TimeTravel& tt : time_travel) {
     bool used = false;
@@ -443,7 +471,7 @@ Result<std::vector<TableRef>> FindTableRefs(engine::DuckDb& db, const std::strin
     }
   }
   analyzer.AnalyzeSelects(tree["statements"]);
-  EvaluateCandidates(db, analyzer.candidates(), analyzer.refs());
+  EvaluateCandidates(db, params, analyzer.candidates(), analyzer.refs());
   return std::move(analyzer.refs());
 }
 

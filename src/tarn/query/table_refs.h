@@ -43,12 +43,16 @@ struct KnownTable {
 // (unknown table, no grant).
 using TableLookup = std::function<Result<KnownTable>(const std::string& zone, const std::string& name)>;
 
+using Params = engine::Params;
+
 // The lake table references of one statement, in text order, with their time-travel clauses
-// (as extracted from the text before: matched by where the table name ends).
+// (as extracted from the text before: matched by where the table name ends). Parameters
+// ($n, ?) compared with a column prune as their bound `params` (text cast to the column's
+// type, as DuckDB binds them); without values they do not prune.
 // Errors: kInvalidArgument (a syntax error: DuckDB's message), kPermissionDenied (not a
 // query: only SELECT statements are allowed), the lookup's errors.
 Result<std::vector<TableRef>> FindTableRefs(engine::DuckDb& db, const std::string& sql,
                                             const std::vector<TimeTravel>& time_travel,
-                                            const TableLookup& lookup);
+                                            const TableLookup& lookup, const Params& params = {});
 
 }  // namespace tarn::query

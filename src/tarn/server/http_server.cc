@@ -130,6 +130,7 @@ struct HttpServer::Impl {
   lake::Lake* lake = nullptr;
   httplib::Server http;
   JobRunner jobs;  // destroyed (joined) before the lake goes away
+  std::unique_ptr<query::QueryService> queries;
   int port = 0;
 
   void Install(const Route& route) {
@@ -226,6 +227,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(lake::Lake& lake,
   for (const Route& r : AdminRoutes(lake)) impl->Install(r);
   for (const Route& r : IngestRoutes(lake, impl->jobs)) impl->Install(r);
   for (const Route& r : IcebergRoutes(lake)) impl->Install(r);
+  for (const Route& r : PromotionRoutes(lake)) impl->Install(r);
+  impl->queries = std::make_unique<query::QueryService>(lake, options.query_limits);
+  for (const Route& r : QueryRoutes(*impl->queries)) impl->Install(r);
 
   impl->port = options.port == 0 ? http.bind_to_any_port(options.host)
                                  : (http.bind_to_port(options.host, options.port) ? options.port : -1);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tarn/base/status.h"
+#include "tarn/query/query_service.h"
 
 namespace tarn::lake {
 class Lake;
@@ -19,6 +20,7 @@ struct ServerOptions {
   int port = 8080;  // 0 picks a free port
   int threads = 16;
   size_t max_body_bytes = 32u << 20;
+  query::QueryLimits query_limits;  // POST /query
 };
 
 class HttpServer {

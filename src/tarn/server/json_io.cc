@@ -178,7 +178,9 @@ Json ToJson(const catalog::QualityRun& r) {
           {"rules_passed", r.rules_passed},
           {"rules_failed", r.rules_failed},
           {"anomaly_score", r.anomaly_score ? Json(*r.anomaly_score) : Json()},
-          {"run_at", Time(r.run_at)}};
+          {"run_at", Time(r.run_at)},
+          // What the quality gate found (rules with their results, profile, anomaly), when it ran.
+          {"details", r.details ? Json::parse(*r.details, nullptr, false) : Json()}};
 }
 
 Json ToJson(const catalog::IngestRun& r) {

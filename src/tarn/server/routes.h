@@ -17,6 +17,9 @@
 namespace tarn::lake {
 class Lake;
 }
+namespace tarn::query {
+class QueryService;
+}
 
 namespace tarn::server {
 
@@ -68,6 +71,10 @@ std::vector<Route> AdminRoutes(lake::Lake& lake);
 // The Iceberg REST catalog under /iceberg (routes_iceberg.cc, routes_iceberg_tables.cc).
 std::vector<Route> IcebergRoutes(lake::Lake& lake);
 class JobRunner;
+// The promotion spec, promotion runs and lineage (routes_promotion.cc).
+std::vector<Route> PromotionRoutes(lake::Lake& lake);
+// POST /query (routes_query.cc).
+std::vector<Route> QueryRoutes(const query::QueryService& service);
 std::vector<Route> IngestRoutes(lake::Lake& lake, JobRunner& jobs);
 
 }  // namespace tarn::server

@@ -1,0 +1,596 @@
+#include "tarn/pipeline/promotion.h"
+
+#include <fcntl.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "tarn/base/ids.h"
+#include "tarn/base/time.h"
+#include "tarn/engine/duckdb_engine.h"
+#include "tarn/engine/iceberg_read.h"
+#include "tarn/engine/table_writer.h"
+#include "tarn/iceberg/scan.h"
+#include "tarn/iceberg/table_update.h"
+#include "tarn/ingest/raw_reader.h"
+#include "tarn/lake/lake.h"
+#include "tarn/quality/profile.h"
+#include "tarn/quality/rules.h"
+#include "tarn/storage/file_sync.h"
+
+namespace tarn::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using quality::QuoteIdent;
+using quality::QuoteString;
+using schema::TypeId;
+
+// The raw dataset's current schema and every version's, by version id.
+struct RawSchemas {
+  schema::Schema current;
+  std::map<std::string, schema::Schema> by_version;
+};
+
+Result<RawSchemas> LoadRawSchemas(catalog::CatalogService& cat, const catalog::Dataset& ds) {
+  TARN_ASSIGN_OR_RETURN(auto versions, cat.ListSchemas(ds.id));
+  RawSchemas out;
+  bool found = false;
+  for (const auto& v : versions) {
+    TARN_ASSIGN_OR_RETURN(auto parsed, schema::SchemaFromAvro(v.schema_json));
+    if (v.is_current) {
+      out.current = parsed;
+      found = true;
+    }
+    out.by_version.emplace(v.id, std::move(parsed));
+  }
+  if (!found) return FailedPrecondition("raw dataset " + ds.name + " has no schema yet");
+  return out;
+}
+
+// How a raw field comes out of the record JSON: the type read_json reads it as, and the SQL
+// turning that into its typed value.
+std::pair<std::string, std::string> JsonColumn(const schema::NestedField& f) {
+  std::string c = QuoteIdent(f.name);
+  switch (f.type->id) {
+    case TypeId::kBoolean: return {"BOOLEAN", c};
+    case TypeId::kInt: return {"INTEGER", c};
+    case TypeId::kLong: return {"BIGINT", c};
+    case TypeId::kFloat: return {"FLOAT", c};
+    case TypeId::kDouble: return {"DOUBLE", c};
+    case TypeId::kDate: return {"INTEGER", "(DATE '1970-01-01' + " + c + ")"};
+    case TypeId::kTimestamp: return {"BIGINT", "make_timestamp(" + c + ")"};
+    case TypeId::kTimestampTz: return {"BIGINT", "make_timestamptz(" + c + ")"};
+    case TypeId::kDecimal:
+      return {"VARCHAR", "CAST(" + c + " AS " + engine::DuckDbType(*f.type) + ")"};
+    case TypeId::kString: return {"VARCHAR", "NULLIF(trim(" + c + "), '')"};  // '' and '  ' are NULL
+    default: return {"JSON", "CAST(" + c + " AS VARCHAR)"};
+  }
+}
+
+// A spec type name ("long", "decimal(12,2)", "timestamptz", or a DuckDB type) as DuckDB's.
+std::string DuckType(const std::string& t) {
+  static const std::map<std::string, std::string> kNames = {
+      {"long", "BIGINT"}, {"int", "INTEGER"}, {"integer", "INTEGER"}, {"string", "VARCHAR"},
+      {"timestamptz", "TIMESTAMPTZ"}, {"timestamp", "TIMESTAMP"}, {"date", "DATE"},
+      {"double", "DOUBLE"}, {"float", "FLOAT"}, {"boolean", "BOOLEAN"}, {"bool", "BOOLEAN"},
+      {"uuid", "UUID"}, {"binary", "BLOB"}};
+  auto it = kNames.find(t);
+  return it != kNames.end() ? it->second : t;
+}
+
+// The Iceberg type of a staged column.
+Result<std::shared_ptr<const schema::Type>> IcebergType(const engine::Column& c) {
+  auto make = [](TypeId id, int precision = 0, int scale = 0) {
+    auto t = std::make_shared<schema::Type>();
+    t->id = id;
+    t->precision = precision;
+    t->scale = scale;
+    return std::shared_ptr<const schema::Type>(t);
+  };
+  using engine::ColumnType;
+  switch (c.type) {
+    case ColumnType::kBoolean: return make(TypeId::kBoolean);
+    case ColumnType::kTinyInt: case ColumnType::kSmallInt: case ColumnType::kInteger:
+    case ColumnType::kUTinyInt: case ColumnType::kUSmallInt:
+      return make(TypeId::kInt);
+    case ColumnType::kBigInt: case ColumnType::kUInteger: return make(TypeId::kLong);
+    case ColumnType::kFloat: return make(TypeId::kFloat);
+    case ColumnType::kDouble: return make(TypeId::kDouble);
+    case ColumnType::kDecimal: return make(TypeId::kDecimal, c.precision, c.scale);
+    case ColumnType::kVarchar: return make(TypeId::kString);
+    case ColumnType::kBlob: return make(TypeId::kBinary);
+    case ColumnType::kUuid: return make(TypeId::kUuid);
+    case ColumnType::kDate: return make(TypeId::kDate);
+    case ColumnType::kTimestamp: return make(TypeId::kTimestamp);
+    case ColumnType::kTimestampTz: return make(TypeId::kTimestampTz);
+    default:
+      return FailedPrecondition("column " + c.name + " has type " + c.type_sql +
+                                ", which curated tables do not store; cast it in the promotion spec");
+  }
+}
+
+// "days(event_ts)" / "hours(x)" / "months(x)" / "years(x)" / "identity(x)" / "bucket(16, x)".
+Result<iceberg::PartitionField> PartitionField(const schema::Schema& schema, const std::string& text) {
+  size_t open = text.find('('), close = text.rfind(')');
+  if (open == std::string::npos || close != text.size() - 1) {
+    const schema::NestedField* f = schema.FindByName(text);
+    if (!f) return FailedPrecondition("partition_by " + text + ": no such column");
+    return iceberg::PartitionField{f->id, 0, "", iceberg::Transform{iceberg::Transform::kIdentity, 0}};
+  }
+  std::string fn = text.substr(0, open), arg = text.substr(open + 1, close - open - 1);
+  static const std::map<std::string, std::string> kPlural = {
+      {"days", "day"}, {"hours", "hour"}, {"months", "month"}, {"years", "year"}};
+  if (auto it = kPlural.find(fn); it != kPlural.end()) fn = it->second;
+  size_t comma = arg.find(',');
+  if (comma != std::string::npos) {
+    fn += "[" + arg.substr(0, comma) + "]";
+    arg = arg.substr(comma + 1);
+  }
+  arg.erase(0, arg.find_first_not_of(' '));
+  arg.erase(arg.find_last_not_of(' ') + 1);
+  const schema::NestedField* f = schema.FindByName(arg);
+  if (!f) return FailedPrecondition("partition_by " + text + ": no column " + arg);
+  auto t = iceberg::Transform::Parse(fn);
+  if (!t.ok()) return FailedPrecondition("partition_by " + text + ": " + t.status().message());
+  return iceberg::PartitionField{f->id, 0, "", *t};
+}
+
+// Writes `text` to `path` atomically (temp file, fsync, rename).
+Status WriteFileAtomic(const fs::path& path, const std::string& text) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) return IOError("creating " + path.parent_path().string() + ": " + ec.message());
+  fs::path tmp = path;
+  tmp += ".tmp-" + NewUuid();
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << text;
+    out.flush();
+    if (!out) return IOError("writing " + tmp.string());
+  }
+  TARN_RETURN_IF_ERROR(storage::FsyncPath(tmp.string(), O_RDONLY));
+  fs::rename(tmp, path, ec);
+  if (ec) return IOError("renaming " + tmp.string() + ": " + ec.message());
+  return storage::FsyncDir(path.parent_path().string());
+}
+
+// Whether two partition keys name the same hour of day (daily keys: always).
+bool SameHour(const std::string& key, const std::string& other) {
+  size_t h = key.find("/hour=");
+  if (h == std::string::npos) return true;
+  size_t oh = other.find("/hour=");
+  return oh != std::string::npos && key.substr(h) == other.substr(oh);
+}
+
+class Promotion {
+ public:
+  Promotion(lake::Lake& lake, catalog::Dataset dataset, quality::PromotionSpec spec, int version,
+            RawSchemas schemas, std::unique_ptr<engine::DuckDb> db, lake::LakeTables& tables)
+      : lake_(lake), cat_(lake.catalog()), ds_(std::move(dataset)), spec_(std::move(spec)),
+        version_(version), schemas_(std::move(schemas)), db_(std::move(db)), tables_(tables) {}
+
+  Result<PromotionResult> Run(const std::vector<catalog::Partition>& partitions) {
+    PromotionResult result;
+    result.raw_dataset = "raw." + ds_.name;
+    result.target_table = "curated." + spec_.target;
+    result.spec_version = version_;
+    std::vector<catalog::Partition> passed;
+    std::vector<PartitionOutcome*> passed_outcomes;
+    result.partitions.reserve(partitions.size());
+    for (const catalog::Partition& p : partitions) {
+      result.partitions.push_back({p.id, p.partition_key});
+      PartitionOutcome& out = result.partitions.back();
+      if (p.format != catalog::FileFormat::kAvro) {
+        out.outcome = "skipped";
+        out.reason = "not an Avro file: raw partitions are promoted from Avro";
+        continue;
+      }
+      TARN_RETURN_IF_ERROR(Gate(p, &out));
+      if (out.outcome == "passed") {
+        passed.push_back(p);
+        passed_outcomes.push_back(&out);
+      }
+    }
+    if (!passed.empty()) TARN_RETURN_IF_ERROR(Publish(passed, passed_outcomes, &result));
+    return result;
+  }
+
+ private:
+  // Reads the partition into the table "p_raw" (typed as the raw schema), then "p" (cast,
+  // normalized, cleaned).
+  Status Stage(const catalog::Partition& p, int64_t* rows_in) {
+    fs::path tmp = fs::path(tables_.root()) / "_tarn" / "tmp" / ("promote-" + NewUuid() + ".jsonl");
+    std::error_code ec;
+    fs::create_directories(tmp.parent_path(), ec);
+    struct Cleanup {
+      fs::path path;
+      ~Cleanup() {
+        std::error_code e;
+        fs::remove(path, e);
+      }
+    } cleanup{tmp};
+    {
+      std::ofstream out(tmp, std::ios::binary);
+      const schema::Schema* written = p.schema_version_id && schemas_.by_version.count(*p.schema_version_id)
+                                          ? &schemas_.by_version.at(*p.schema_version_id)
+                                          : nullptr;
+      *rows_in = 0;
+      TARN_RETURN_IF_ERROR(ingest::ReadPartitionRecords(
+          cat_, p, written, schemas_.current, [&](const std::string& record) {
+            out << record << '\n';
+            ++*rows_in;
+            return Status::OK();
+          }));
+      out.flush();
+      if (!out) return IOError("writing " + tmp.string());
+    }
+    std::string columns, typed;
+    for (const schema::NestedField& f : schemas_.current.fields()) {
+      auto [json_type, expr] = JsonColumn(f);
+      columns += (columns.empty() ? "" : ", ") + QuoteString(f.name) + ": " + QuoteString(json_type);
+      typed += (typed.empty() ? "" : ", ") + expr + " AS " + QuoteIdent(f.name);
+    }
+    TARN_RETURN_IF_ERROR(db_->Exec("CREATE OR REPLACE TEMP TABLE p_raw AS SELECT row_number() OVER () AS _tarn_seq, " +
+                                   typed + " FROM read_json(" + QuoteString(tmp.string()) +
+                                   ", format = 'newline_delimited', columns = {" + columns + "})"));
+    // Casts (TRY_CAST: a value that does not cast becomes NULL and is counted by a rule),
+    // then the event time as a timestamp, then cleaning expressions over the cast columns.
+    std::string replace;
+    std::set<std::string> cast_columns;
+    for (const auto& [column, type] : spec_.cast) {
+      replace += (replace.empty() ? "" : ", ") + std::string("TRY_CAST(") + QuoteIdent(column) + " AS " +
+                 DuckType(type) + ") AS " + QuoteIdent(column);
+      cast_columns.insert(column);
+    }
+    std::string stage1 = "SELECT * " + (replace.empty() ? "" : "REPLACE (" + replace + ") ") + "FROM p_raw";
+    std::string clean;
+    for (const auto& [column, expr] : spec_.clean) {
+      clean += (clean.empty() ? "" : ", ") + std::string("(") + expr + ") AS " + QuoteIdent(column);
+    }
+    std::string stage2 = "SELECT * " + (clean.empty() ? "" : "REPLACE (" + clean + ") ") + "FROM (" + stage1 + ")";
+    return db_->Exec("CREATE OR REPLACE TEMP TABLE p AS " + stage2);
+  }
+
+  // The spec's rules plus the implicit ones every promotion needs.
+  std::vector<quality::Rule> ImplicitRules() const {
+    std::vector<quality::Rule> rules;
+    for (const auto& [column, type] : spec_.cast) {
+      quality::Rule r;
+      r.kind = quality::RuleKind::kSql;
+      r.name = "cast(" + column + " as " + type + ")";
+      r.expression = QuoteIdent(column) + " IS NULL OR TRY_CAST(" + QuoteIdent(column) + " AS " +
+                     DuckType(type) + ") IS NOT NULL";
+      rules.push_back(std::move(r));
+    }
+    return rules;
+  }
+
+  std::vector<quality::Rule> KeyRules() const {
+    std::vector<quality::Rule> rules;
+    std::vector<std::string> required = spec_.key;
+    required.push_back(spec_.event_time);
+    for (const std::string& c : required) {
+      quality::Rule r;
+      r.kind = quality::RuleKind::kNotNull;
+      r.name = "required(" + c + ")";
+      r.columns = {c};
+      rules.push_back(std::move(r));
+    }
+    return rules;
+  }
+
+  Status Gate(const catalog::Partition& p, PartitionOutcome* out) {
+    TARN_RETURN_IF_ERROR(Stage(p, &out->rows_in));
+    quality::RuleContext ctx;
+    ctx.now = Clock::System().Now();
+    ctx.event_time = spec_.event_time;
+    ctx.reference = [this](const std::string& ref) { return ReferenceRelation(ref); };
+    // Casts are judged on the raw values; everything else on the staged rows.
+    TARN_ASSIGN_OR_RETURN(auto results, quality::EvaluateRules(*db_, "p_raw", ImplicitRules(), ctx));
+    std::vector<quality::Rule> rules = KeyRules();
+    rules.insert(rules.end(), spec_.rules.begin(), spec_.rules.end());
+    TARN_ASSIGN_OR_RETURN(auto more, quality::EvaluateRules(*db_, "(SELECT * EXCLUDE (_tarn_seq) FROM p)", rules, ctx));
+    results.insert(results.end(), more.begin(), more.end());
+    TARN_ASSIGN_OR_RETURN(quality::Profile profile,
+                          quality::ComputeProfile(*db_, "(SELECT * EXCLUDE (_tarn_seq) FROM p)"));
+    TARN_ASSIGN_OR_RETURN(auto baseline_runs,
+                          cat_.store().RecentPassedRuns(p, spec_.anomaly.window * 4));
+    // Comparable partitions: the same hour of day when there are enough of them, else all.
+    std::vector<quality::Profile> same_hour, any;  // oldest first
+    for (auto it = baseline_runs.rbegin(); it != baseline_runs.rend(); ++it) {
+      json details = json::parse(*it->run.details, nullptr, false);
+      if (!details.is_object() || !details.contains("profile")) continue;
+      auto prof = quality::ProfileFromJson(details["profile"].dump());
+      if (!prof.ok()) continue;
+      if (SameHour(p.partition_key, it->partition_key)) same_hour.push_back(*prof);
+      any.push_back(std::move(*prof));
+    }
+    const auto& baseline = static_cast<int>(same_hour.size()) >= spec_.anomaly.min_history ? same_hour : any;
+    quality::AnomalyScore anomaly = quality::ScoreAnomaly(profile, baseline, spec_.anomaly);
+
+    int blocking = 0, passed_rules = 0;
+    json rule_json = json::array(), failed_json = json::array();
+    for (const quality::RuleResult& r : results) {
+      bool blocks = !r.passed && r.severity == quality::Severity::kBlock;
+      blocking += blocks;
+      passed_rules += !blocks;
+      if (!r.passed && !blocks) out->warnings.push_back(r.name + ": " + r.detail);
+      json j = {{"rule", r.name}, {"kind", std::string(quality::RuleKindName(r.kind))},
+                {"severity", std::string(quality::SeverityName(r.severity))}, {"passed", r.passed},
+                {"rows", r.rows}, {"violations", r.violations}};
+      if (r.observed) j["observed"] = *r.observed;
+      if (!r.detail.empty()) j["detail"] = r.detail;
+      rule_json.push_back(j);
+      if (!r.passed) {
+        j["samples"] = json::array();
+        for (const std::string& s : r.samples) j["samples"].push_back(json::parse(s, nullptr, false));
+        failed_json.push_back(std::move(j));
+      }
+    }
+    bool anomaly_blocks = anomaly.flagged && anomaly.verdict == quality::Severity::kBlock;
+    if (anomaly.flagged && !anomaly_blocks) out->warnings.push_back("anomaly: " + anomaly.detail);
+    out->anomaly_score = anomaly.score;
+    json anomaly_json = {{"baseline_partitions", anomaly.baseline}, {"detail", anomaly.detail},
+                         {"warn", spec_.anomaly.warn}, {"block", spec_.anomaly.block}};
+    if (anomaly.score) anomaly_json["score"] = *anomaly.score;
+    json deviations = json::array();
+    for (size_t i = 0; i < anomaly.deviations.size() && i < 5; ++i) {
+      const auto& d = anomaly.deviations[i];
+      deviations.push_back({{"metric", d.metric}, {"value", d.value}, {"mean", d.mean},
+                            {"stddev", d.stddev}, {"z", d.z}});
+    }
+    anomaly_json["deviations"] = deviations;
+
+    if (blocking > 0) {
+      out->outcome = "quarantined";
+      out->reason = std::to_string(blocking) + " blocking rule(s) failed";
+    } else if (anomaly_blocks) {
+      out->outcome = "blocked_by_anomaly";
+      out->reason = "anomaly score " + std::to_string(*anomaly.score) + " above " +
+                    std::to_string(spec_.anomaly.block) + ": " + anomaly.detail;
+    } else {
+      out->outcome = "passed";
+    }
+    json details = {{"spec_version", version_}, {"verdict", out->outcome}, {"rules", rule_json},
+                    {"profile", json::parse(quality::ProfileToJson(profile))}, {"anomaly", anomaly_json},
+                    {"warnings", out->warnings}};
+    if (!out->reason.empty()) details["reason"] = out->reason;
+    catalog::QualityRunSpec run;
+    run.status = out->outcome == "passed" ? "passed" : "failed";
+    run.rules_passed = passed_rules;
+    run.rules_failed = blocking + (anomaly_blocks ? 1 : 0);
+    if (anomaly.score) run.anomaly_score = *anomaly.score;
+    run.details = details.dump();
+    if (out->outcome != "passed") {
+      // The report first: a quarantined status always has its report.
+      std::string rel = "quarantine/" + ds_.name + "/" + p.partition_key + "/" + p.id + "/report.json";
+      json report = {{"dataset", "raw." + ds_.name}, {"partition_id", p.id},
+                     {"partition_key", p.partition_key}, {"file", p.file_path},
+                     {"verdict", out->outcome}, {"reason", out->reason}, {"rows", out->rows_in},
+                     {"failed_rules", failed_json}, {"anomaly", anomaly_json},
+                     {"spec_version", version_},
+                     {"created_at", FormatIsoTimestamp(Clock::System().Now())}};
+      TARN_RETURN_IF_ERROR(WriteFileAtomic(fs::path(tables_.root()) / rel, report.dump(2) + "\n"));
+      out->report_path = rel;
+    }
+    TARN_ASSIGN_OR_RETURN(auto recorded, cat_.RecordQualityRun(p.id, run));
+    out->quality_run_id = recorded.run.id;
+    if (out->outcome == "passed") {
+      // Keep the staged rows for the batch.
+      TARN_RETURN_IF_ERROR(db_->Exec(
+          std::string(batch_started_ ? "INSERT INTO batch " : "CREATE OR REPLACE TEMP TABLE batch AS ") +
+          "SELECT * EXCLUDE (_tarn_seq), " + QuoteString(p.id) + " AS _tarn_partition, " +
+          std::to_string(batch_seq_) + " * 10000000000 + _tarn_seq AS _tarn_order FROM p"));
+      batch_started_ = true;
+      ++batch_seq_;
+    }
+    return Status::OK();
+  }
+
+  Result<std::string> ReferenceRelation(const std::string& ref) {
+    size_t first = ref.find('.'), last = ref.rfind('.');
+    if (first == std::string::npos || first == last) {
+      return FailedPrecondition("ref '" + ref + "' must be zone.dataset.column");
+    }
+    TARN_ASSIGN_OR_RETURN(auto table, tables_.Load(ref.substr(0, first), ref.substr(first + 1, last - first - 1)));
+    const iceberg::TableMetadata& md = table->metadata();
+    TARN_ASSIGN_OR_RETURN(auto plan, iceberg::PlanScan(md, md.CurrentSnapshot(), {}, *tables_.io()));
+    TARN_ASSIGN_OR_RETURN(std::string scan, engine::IcebergScanSql(plan, *md.CurrentSchema(), *tables_.io()));
+    return "(" + scan + ")";
+  }
+
+  Result<std::unique_ptr<iceberg::Table>> TargetTable() {
+    auto existing = tables_.Load("curated", spec_.target);
+    if (existing.ok() || existing.status().code() != ErrorCode::kNotFound) return existing;
+    TARN_ASSIGN_OR_RETURN(engine::StatementShape shape,
+                          db_->Describe("SELECT * EXCLUDE (_tarn_partition, _tarn_order) FROM batch"));
+    std::vector<schema::NestedField> fields;
+    int id = 0;
+    for (const engine::Column& c : shape.columns) {
+      TARN_ASSIGN_OR_RETURN(auto type, IcebergType(c));
+      schema::NestedField f;
+      f.id = ++id;
+      f.name = c.name;
+      f.type = type;
+      fields.push_back(std::move(f));
+    }
+    TARN_ASSIGN_OR_RETURN(auto schema, schema::Schema::Make(fields));
+    iceberg::PartitionSpec spec;
+    for (const std::string& p : spec_.partition_by) {
+      TARN_ASSIGN_OR_RETURN(auto field, PartitionField(schema, p));
+      spec.fields.push_back(field);
+    }
+    TARN_ASSIGN_OR_RETURN(auto md, iceberg::NewTableMetadata(
+                                       schema, spec, iceberg::SortOrder{},
+                                       tables_.DefaultLocation("curated", spec_.target),
+                                       {{"tarn.promoted-from", "raw." + ds_.name}}, NewUuid(),
+                                       Clock::System().Now() / 1000));
+    auto created = tables_.Create("curated", spec_.target, md);
+    if (created.status().code() == ErrorCode::kAlreadyExists) return tables_.Load("curated", spec_.target);
+    if (created.ok()) {
+      // The curated dataset in the control plane, beside its table.
+      catalog::DatasetSpec d{ds_.source_id, spec_.target, "curated", ds_.owner, ds_.sla_hours};
+      TARN_RETURN_IF_ERROR(cat_.UpsertDataset(d).status());
+    }
+    return created;
+  }
+
+  Status Publish(const std::vector<catalog::Partition>& partitions,
+                 const std::vector<PartitionOutcome*>& outcomes, PromotionResult* result) {
+    TARN_ASSIGN_OR_RETURN(auto table, TargetTable());
+    std::string key;
+    for (const std::string& k : spec_.key) key += (key.empty() ? "" : ", ") + QuoteIdent(k);
+    // Within the batch, the latest event time of a key wins (then the latest landed row).
+    TARN_RETURN_IF_ERROR(db_->Exec("CREATE OR REPLACE TEMP TABLE deduped AS SELECT * FROM batch QUALIFY "
+                                   "row_number() OVER (PARTITION BY " + key + " ORDER BY " +
+                                   QuoteIdent(spec_.event_time) + " DESC NULLS LAST, _tarn_order DESC) = 1"));
+    std::map<std::string, int64_t> rows_out;
+    TARN_RETURN_IF_ERROR(db_->Query("SELECT _tarn_partition, CAST(count(*) AS VARCHAR) FROM deduped GROUP BY 1",
+                                    {}, [&](const engine::Row& r) {
+                                      rows_out[*r[0]] = std::stoll(*r[1]);
+                                      return Status::OK();
+                                    }));
+    std::string ids, runs;
+    for (size_t i = 0; i < partitions.size(); ++i) {
+      ids += (i ? "," : "") + partitions[i].id;
+      runs += (i ? "," : "") + outcomes[i]->quality_run_id;
+    }
+    iceberg::SummaryProps props = {{"tarn.raw-dataset", "raw." + ds_.name},
+                                   {"tarn.raw-partitions", ids},
+                                   {"tarn.quality-runs", runs},
+                                   {"tarn.promotion-spec-version", std::to_string(version_)}};
+    TARN_ASSIGN_OR_RETURN(auto written,
+                          engine::UpsertIntoTable(*db_, *table,
+                                                  "SELECT * EXCLUDE (_tarn_partition, _tarn_order) FROM deduped",
+                                                  spec_.key, props));
+    result->snapshot_id = table->metadata().current_snapshot_id.value_or(0);
+    result->rows_written = written.rows_written;
+    result->rows_replaced = written.rows_replaced;
+    std::vector<catalog::LineageRecord> lineage;
+    for (size_t i = 0; i < partitions.size(); ++i) {
+      PartitionOutcome* out = outcomes[i];
+      out->outcome = "promoted";
+      out->rows_out = rows_out[partitions[i].id];
+      catalog::LineageRecord l;
+      l.raw_dataset_id = ds_.id;
+      l.partition_id = partitions[i].id;
+      l.quality_run_id = out->quality_run_id;
+      l.target_table = result->target_table;
+      l.snapshot_id = result->snapshot_id;
+      l.rows_in = out->rows_in;
+      l.rows_out = out->rows_out;
+      lineage.push_back(std::move(l));
+    }
+    return cat_.store().RecordPromotion(lineage);
+  }
+
+  lake::Lake& lake_;
+  catalog::CatalogService& cat_;
+  catalog::Dataset ds_;
+  quality::PromotionSpec spec_;
+  int version_;
+  RawSchemas schemas_;
+  std::unique_ptr<engine::DuckDb> db_;
+  lake::LakeTables& tables_;
+  bool batch_started_ = false;
+  int64_t batch_seq_ = 0;
+};
+
+Result<catalog::Dataset> RawDataset(catalog::CatalogService& cat, const std::string& id) {
+  TARN_ASSIGN_OR_RETURN(auto ds, cat.GetDataset(id));
+  if (ds.zone != catalog::Zone::kRaw) {
+    return FailedPrecondition("dataset " + ds.name + " is not in the raw zone: only raw datasets are promoted");
+  }
+  return ds;
+}
+
+}  // namespace
+
+Result<int> SetPromotionSpec(lake::Lake& lake, const std::string& raw_dataset_id, const std::string& text) {
+  TARN_ASSIGN_OR_RETURN(auto ds, RawDataset(lake.catalog(), raw_dataset_id));
+  TARN_ASSIGN_OR_RETURN(auto spec, quality::ParsePromotionSpec(text));
+  TARN_ASSIGN_OR_RETURN(auto schemas, LoadRawSchemas(lake.catalog(), ds));
+  TARN_RETURN_IF_ERROR(quality::CheckAgainst(spec, schemas.current));
+  TARN_RETURN_IF_ERROR(lake::LakeTables::CheckName("curated", spec.target));
+  TARN_ASSIGN_OR_RETURN(auto stored,
+                        lake.catalog().store().PutPromotionSpec(ds.id, quality::PromotionSpecToJson(spec)));
+  return stored.version;
+}
+
+Result<PromotionResult> Promote(lake::Lake& lake, const std::string& raw_dataset_id,
+                                const PromotionRequest& request) {
+  catalog::CatalogService& cat = lake.catalog();
+  TARN_ASSIGN_OR_RETURN(auto ds, RawDataset(cat, raw_dataset_id));
+  TARN_ASSIGN_OR_RETURN(auto stored, cat.store().GetPromotionSpec(ds.id));
+  if (!stored) {
+    return FailedPrecondition("raw." + ds.name + " has no promotion spec: set one with `tarn promotion set` "
+                              "or PUT /datasets/{id}/promotion");
+  }
+  TARN_ASSIGN_OR_RETURN(auto spec, quality::ParsePromotionSpec(stored->spec_json));
+  TARN_ASSIGN_OR_RETURN(auto schemas, LoadRawSchemas(cat, ds));
+  TARN_ASSIGN_OR_RETURN(auto* tables, lake.tables());
+
+  std::vector<catalog::Partition> partitions;
+  if (!request.partition_ids.empty()) {
+    for (const std::string& id : request.partition_ids) {
+      TARN_ASSIGN_OR_RETURN(auto p, cat.GetPartition(id));
+      if (p.dataset_id != ds.id) {
+        return FailedPrecondition("partition " + id + " belongs to another dataset");
+      }
+      partitions.push_back(std::move(p));
+    }
+  } else {
+    catalog::PartitionListSpec list;
+    list.from = request.from;
+    list.to = request.to;
+    list.limit = catalog::CatalogService::kMaxPartitionPage;
+    while (true) {
+      TARN_ASSIGN_OR_RETURN(auto page, cat.ListPartitions(ds, list));
+      for (auto& p : page.partitions) {
+        bool wanted = p.status == catalog::PartitionStatus::kLanded ||
+                      p.status == catalog::PartitionStatus::kPassed ||
+                      (request.rerun_quarantined && p.status == catalog::PartitionStatus::kQuarantined);
+        if (wanted) partitions.push_back(std::move(p));
+      }
+      if (!page.next_cursor) break;
+      list.cursor = page.next_cursor;
+    }
+  }
+  std::sort(partitions.begin(), partitions.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.partition_key, a.created_at, a.id) < std::tie(b.partition_key, b.created_at, b.id);
+  });
+  engine::SandboxOptions sandbox;
+  for (const char* dir : {"/raw/", "/curated/", "/serving/", "/_tarn/tmp/"}) {
+    sandbox.readable_directories.push_back(tables->root() + dir);
+  }
+  TARN_ASSIGN_OR_RETURN(auto db, engine::DuckDb::OpenSandboxed(sandbox));
+  Promotion promotion(lake, ds, std::move(spec), stored->version, std::move(schemas), std::move(db), *tables);
+  return promotion.Run(partitions);
+}
+
+std::string PromotionResultToJson(const PromotionResult& r) {
+  json parts = json::array();
+  for (const PartitionOutcome& p : r.partitions) {
+    json j = {{"partition_id", p.partition_id}, {"partition_key", p.partition_key},
+              {"outcome", p.outcome}, {"rows_in", p.rows_in}, {"rows_out", p.rows_out},
+              {"warnings", p.warnings}};
+    if (!p.reason.empty()) j["reason"] = p.reason;
+    if (!p.quality_run_id.empty()) j["quality_run_id"] = p.quality_run_id;
+    if (p.anomaly_score) j["anomaly_score"] = *p.anomaly_score;
+    if (!p.report_path.empty()) j["report"] = p.report_path;
+    parts.push_back(std::move(j));
+  }
+  json out = {{"raw_dataset", r.raw_dataset}, {"target_table", r.target_table},
+              {"spec_version", r.spec_version}, {"rows_written", r.rows_written},
+              {"rows_replaced", r.rows_replaced}, {"partitions", parts}};
+  out["snapshot_id"] = r.snapshot_id ? json(r.snapshot_id) : json(nullptr);
+  return out.dump();
+}
+
+}  // namespace tarn::pipeline

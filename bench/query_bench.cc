@@ -19,30 +19,12 @@
 #include <map>
 #include <sstream>
 
-#include "query_data.h"
-#include "query_pg_bench.h"
+#include "query_bench.h"
 #include "tarn/base/time.h"
 #include "tarn/engine/iceberg_read.h"
-#include "tarn/iceberg/manifest_cache.h"
 #include "tarn/iceberg/scan.h"
-#include "tarn/lake/lake.h"
-#include "tarn/query/query_service.h"
 
 namespace tarn::bench {
-namespace {
-
-struct Options {
-  std::string out_dir = "bench/out";
-  QueryScale scale;
-  std::string window_start = "2024-03-01";
-  int window_days = 90;
-  int repeat = 5;
-  int describe_repeat = 20;
-  int threads = 0;  // 0 = DuckDB's default, one per core, for tarn and the baselines alike
-  std::string profile;    // "describe", "tarn" or "direct": only run that, for perf record
-  int profile_count = 50;
-  WireOptions wire;
-};
 
 void Check(const Status& st, const char* what) {
   if (st.ok()) return;
@@ -50,31 +32,36 @@ void Check(const Status& st, const char* what) {
   std::exit(1);
 }
 
-struct Series {
-  std::vector<double> ms;
-  double Min() const { return ms.empty() ? 0 : *std::min_element(ms.begin(), ms.end()); }
-  double Median() const {
-    if (ms.empty()) return 0;
-    std::vector<double> v = ms;
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-  }
-};
+double Series::Min() const { return ms.empty() ? 0 : *std::min_element(ms.begin(), ms.end()); }
 
-using Rows = std::vector<std::string>;  // each row's values joined with '|'
-
-std::string Join(const std::vector<std::optional<std::string>>& row) {
-  std::string out;
-  for (size_t i = 0; i < row.size(); ++i) out += (i ? "|" : "") + row[i].value_or("NULL");
-  return out;
+double Series::Median() const {
+  if (ms.empty()) return 0;
+  std::vector<double> v = ms;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
-// The benchmark's statements: one aggregate over the window, read by every variant.
-struct Query {
-  std::string name;
-  std::string select;  // the select list, grouped by country and event_type
-  int columns = 0;
-};
+Series Repeat(int n, const std::function<Status()>& fn, const char* what) {
+  Series s;
+  for (int i = 0; i < n; ++i) {
+    auto t0 = SteadyClock::now();
+    Check(fn(), what);
+    s.ms.push_back(MsSince(t0));
+  }
+  return s;
+}
+
+void PrintRow(const std::string& what, double min, double median, const std::string& ratio,
+              const std::string& target) {
+  std::printf("| %s | %.1f | %.1f | %s | %s |\n", what.c_str(), min, median, ratio.c_str(),
+              target.c_str());
+}
+
+std::string Fixed(double v, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
 
 const std::vector<Query>& Queries() {
   static const std::vector<Query> kQueries = {
@@ -90,12 +77,21 @@ const std::vector<Query>& Queries() {
   return kQueries;
 }
 
-// The query over `source` (a table reference or a table function call) and the window.
 std::string QuerySql(const Query& q, const std::string& source, const std::string& from,
                      const std::string& to) {
   return "SELECT " + q.select + " FROM " + source + " WHERE event_ts >= TIMESTAMPTZ '" + from +
          " 00:00:00+00' AND event_ts < TIMESTAMPTZ '" + to +
          " 00:00:00+00' AND NOT is_bot GROUP BY country, event_type ORDER BY country, event_type";
+}
+
+namespace {
+
+using Rows = std::vector<std::string>;  // each row's values joined with '|'
+
+std::string Join(const std::vector<std::optional<std::string>>& row) {
+  std::string out;
+  for (size_t i = 0; i < row.size(); ++i) out += (i ? "|" : "") + row[i].value_or("NULL");
+  return out;
 }
 
 // A query's columns cast to text, as the query service does for its streams.
@@ -130,6 +126,13 @@ Result<Rows> RunDuckDb(engine::DuckDb& db, const std::string& sql, int columns) 
   return rows;
 }
 
+struct Variant {
+  std::string name;
+  std::function<Result<Rows>()> run;
+  Series time;
+  Rows first;
+};
+
 std::string Quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
@@ -159,17 +162,6 @@ Result<Explained> ExplainFiles(query::Session& session, const std::string& sql) 
   out.scanned = std::stoll(out.line.substr(s + 8));
   return out;
 }
-
-struct Setup {
-  std::unique_ptr<lake::Lake> lake;
-  std::unique_ptr<query::QueryService> service;
-  std::unique_ptr<query::Session> session;
-  std::unique_ptr<iceberg::Table> table;
-  std::unique_ptr<engine::DuckDb> plain;
-  std::unique_ptr<engine::DuckDb> sandboxed;  // as a session's, without tarn's rewrite
-  std::string from, to;  // the window's dates, [from, to)
-  iceberg::Filter filter;
-};
 
 Setup Open(const Options& o, const BenchLake& bl) {
   Setup s;
@@ -208,44 +200,6 @@ Setup Open(const Options& o, const BenchLake& bl) {
               {"event_ts", 0, iceberg::Op::kLt, {iceberg::Literal::TimestampTz(us(s.to))}}};
   return s;
 }
-
-struct Variant {
-  std::string name;
-  std::function<Result<Rows>()> run;
-  Series time;
-  Rows first;
-};
-
-void PrintRow(const std::string& what, double min, double median, const std::string& ratio,
-              const std::string& target) {
-  std::printf("| %s | %.1f | %.1f | %s | %s |\n", what.c_str(), min, median, ratio.c_str(),
-              target.c_str());
-}
-
-std::string Fixed(double v, int digits = 2) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
-// Times `fn` n times; returns the series.
-Series Repeat(int n, const std::function<Status()>& fn, const char* what) {
-  Series s;
-  for (int i = 0; i < n; ++i) {
-    auto t0 = SteadyClock::now();
-    Check(fn(), what);
-    s.ms.push_back(MsSince(t0));
-  }
-  return s;
-}
-
-// The plain-DuckDB sources of the baselines.
-struct Sources {
-  std::string files;     // read_parquet([the planned files])
-  std::string same_sql;  // the SQL tarn generates for the table reference
-  std::string glob;      // the whole table, hive-style
-  size_t planned = 0;
-};
 
 Sources MakeSources(Setup& s) {
   iceberg::FileIO& io = s.table->io();
@@ -323,64 +277,6 @@ void MeasureQuery(const Options& o, Setup& s, const Sources& src, const BenchLak
            "tarn / (a'') = " + Fixed(tarn.Median() / variants[3].time.Median()), "");
   PrintRow(glob.name, glob.time.Min(), glob.time.Median(), "(b) / tarn = " + Fixed(ratio_b),
            std::string("> 1 (tarn faster): ") + (ratio_b > 1 ? "met" : "MISSED"));
-  std::fflush(stdout);
-}
-
-// Warm Session::Describe calls of the statement of `q`.
-Series TimeDescribe(const Options& o, Setup& s, const Query& q) {
-  std::string tarn_sql = QuerySql(q, std::string(kZone) + "." + kTableName, s.from, s.to);
-  return Repeat(o.describe_repeat, [&] { return s.session->Describe(tarn_sql).status(); },
-                "Describe");
-}
-
-// tarn's planning overhead on the statement of `q`, with its parts timed alone. `describe`:
-// warm Describe calls before any query ran; `after`: the same once the queries have run.
-void MeasurePlanning(const Options& o, Setup& s, const Sources& src, const Query& q,
-                     const Series& describe, const Series& after) {
-  std::string tarn_sql = QuerySql(q, std::string(kZone) + "." + kTableName, s.from, s.to);
-  std::string same_sql = QuerySql(q, src.same_sql, s.from, s.to);
-  Series open_session, cold_describe;
-  for (int i = 0; i < std::max(3, o.describe_repeat / 4); ++i) {
-    iceberg::ClearManifestCache();
-    auto t0 = SteadyClock::now();
-    auto session = s.service->OpenSession(catalog::Grants::Admin());
-    Check(session.status(), "open session");
-    open_session.ms.push_back(MsSince(t0));
-    t0 = SteadyClock::now();
-    Check((*session)->Describe(tarn_sql).status(), "Describe (cold)");
-    cold_describe.ms.push_back(MsSince(t0));
-  }
-  iceberg::FileIO& io = s.table->io();
-  const iceberg::TableMetadata& md = s.table->metadata();
-  auto plan = iceberg::PlanScan(md, md.CurrentSnapshot(), s.filter, io);
-  Check(plan.status(), "plan");
-  Series plan_only = Repeat(o.describe_repeat, [&] {
-    return iceberg::PlanScan(md, md.CurrentSnapshot(), s.filter, io).status();
-  }, "PlanScan");
-  Series scan_sql = Repeat(o.describe_repeat, [&] {
-    return engine::IcebergScanSql(*plan, *md.CurrentSchema(), io).status();
-  }, "IcebergScanSql");
-  Series bind = Repeat(o.describe_repeat, [&] { return s.plain->Describe(same_sql).status(); },
-                       "DuckDB Describe");
-  Series bind_sandboxed = Repeat(
-      o.describe_repeat, [&] { return s.sandboxed->Describe(same_sql).status(); },
-      "DuckDB Describe");
-  std::printf("\ntarn's planning overhead (%s; %d calls; rewritten SQL %zu bytes)\n\n",
-              q.name.substr(0, 2).c_str(), o.describe_repeat, same_sql.size());
-  std::printf("| measurement | min ms | median ms | | target |\n|---|---|---|---|---|\n");
-  PrintRow("Session::Describe, warm, before any query ran", describe.Min(), describe.Median(), "",
-           std::string("<= 30 ms: ") + (describe.Median() <= 30 ? "met" : "MISSED"));
-  PrintRow("Session::Describe, warm, after the queries above", after.Min(), after.Median(), "",
-           std::string("<= 30 ms: ") + (after.Median() <= 30 ? "met" : "MISSED"));
-  PrintRow("first Describe in a new session, manifest cache empty", cold_describe.Min(),
-           cold_describe.Median(), "", "");
-  PrintRow("(opening that session)", open_session.Min(), open_session.Median(), "", "");
-  PrintRow("part: iceberg::PlanScan alone, warm", plan_only.Min(), plan_only.Median(), "", "");
-  PrintRow("part: engine::IcebergScanSql alone", scan_sql.Min(), scan_sql.Median(), "", "");
-  PrintRow("part: DuckDB Describe of the rewritten SQL, plain DuckDB", bind.Min(), bind.Median(),
-           "", "");
-  PrintRow("part: the same, sandboxed DuckDB (as in a session)", bind_sandboxed.Min(),
-           bind_sandboxed.Median(), "", "");
   std::fflush(stdout);
 }
 

@@ -80,12 +80,10 @@ struct Sources {
   size_t planned = 0;
 };
 
-// Warm Session::Describe calls of the statement of `q` (Options::describe_repeat of them).
-Series TimeDescribe(const Options& o, Setup& s, const Query& q);
-
-// Prints tarn's planning overhead on the statement of `q`, with its parts timed alone.
-// `describe`: warm Describe calls before any query ran; `after`: once the queries have run.
+// Prints tarn's planning overhead on the statement of `q` (warm Session::Describe calls, the
+// first call of a new session with the manifest cache empty) and its parts timed alone;
+// `when` says at which point of the run.
 void MeasurePlanning(const Options& o, Setup& s, const Sources& src, const Query& q,
-                     const Series& describe, const Series& after);
+                     const std::string& when);
 
 }  // namespace tarn::bench

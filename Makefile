@@ -39,6 +39,10 @@ bench-promotion: build
 bench-iceberg: build
 	@cd $(CURDIR) && $(BUILD_DIR)/iceberg_bench
 
+.PHONY: bench-query
+bench-query: build
+	@./bench/query.sh $(BUILD_DIR)
+
 format:
 	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
 

@@ -4,6 +4,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 LAKE ?= ./lake
 LISTEN ?= 127.0.0.1:8080
+PG_LISTEN ?= 127.0.0.1:5433
 JOBS ?= $(shell nproc)
 MAKEFLAGS += --no-print-directory
 
@@ -22,7 +23,7 @@ test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure --timeout 600 -j 2
 
 run: build
-	@./scripts/run.sh $(BUILD_DIR)/tarn $(LAKE) $(LISTEN)
+	@./scripts/run.sh $(BUILD_DIR)/tarn $(LAKE) $(LISTEN) $(PG_LISTEN)
 
 bench: build
 	@./bench/run.sh $(BUILD_DIR)

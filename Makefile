@@ -31,6 +31,10 @@ bench: build
 bench-ingest: build
 	@./bench/ingest.sh $(BUILD_DIR)
 
+.PHONY: bench-promotion
+bench-promotion: build
+	@cd $(CURDIR) && $(BUILD_DIR)/promotion_bench
+
 .PHONY: bench-iceberg
 bench-iceberg: build
 	@cd $(CURDIR) && $(BUILD_DIR)/iceberg_bench

@@ -57,6 +57,15 @@ t partitions raw.orders --status quarantined | grep -q "dt=2024-03-01/hour=01 *q
 expect_eq "$(t partitions "$ds" --limit 1 --json | json 0.partition_key)" dt=2024-03-01/hour=00 "CLI --limit"
 t dataset show raw.orders | grep -q "sla_hours   2" || fail "dataset show"
 
+# Alert deliveries of the quality gate: none yet, on the CLI and over the API alike.
+t alerts raw.orders | grep -q "^CREATED *KIND *SEVERITY *FORMAT *STATUS" || fail "alerts table"
+expect_eq "$(t alerts raw.orders --json | json alerts)" "[]" "alerts --json"
+expect_eq "$(t alerts raw.orders --json | json next_cursor)" null "alerts --json cursor"
+api GET "/datasets/$ds/alerts?limit=5"
+expect_status 200 "alerts listing"
+expect_eq "$(echo "$BODY" | json alerts)" "[]" "alerts over the API"
+expect_exit 5 "limit: must be between 1 and 1000" -- t alerts raw.orders --limit 0
+
 # Errors: a clear message and a distinct exit code.
 expect_exit 4 "already exists" -- t source add orders-db --owner x
 expect_exit 5 "zone: 'bronze'" -- t dataset create x --source orders-db --zone bronze --owner x

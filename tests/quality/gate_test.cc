@@ -157,7 +157,7 @@ quality:
   EXPECT_EQ(*by["row_count"].observed, 100);
   EXPECT_FALSE(by["freshness"].passed);  // newest event 01:39, now 03:00: 1.35 h old
   EXPECT_NEAR(*by["freshness"].observed, 1.35, 1e-9);
-  EXPECT_EQ(by["sql"].violations, 1);
+  EXPECT_EQ(by["sql(amount >= 0)"].violations, 1);
   EXPECT_EQ(by["referential(country)"].violations, 32 + 2);  // FR and XX rows are not in countries
   for (const std::string& s : by["range(amount)"].samples) {
     EXPECT_NE(s.find("\"amount\""), std::string::npos) << s;

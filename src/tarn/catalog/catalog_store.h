@@ -69,6 +69,19 @@ struct RecordedQualityRun {
   PartitionStatus partition_status;  // the partition's status after this run
 };
 
+// Selects a dataset's alert deliveries newest first, in (created_at, id) descending order.
+struct AlertDeliveryQuery {
+  std::string dataset_id;
+  // Resume strictly before this (created_at, id) position.
+  std::optional<std::pair<UnixMicros, std::string>> before;
+  int limit = 100;
+};
+
+struct AlertDeliveryPage {
+  std::vector<AlertDelivery> deliveries;
+  bool has_more = false;  // older rows follow the last one returned
+};
+
 class CatalogStore {
  public:
   virtual ~CatalogStore() = default;
@@ -182,6 +195,13 @@ class CatalogStore {
   virtual Status SwapTableMetadata(const std::string& ns, const std::string& name,
                                    const std::string& expected, const std::string& next) = 0;
   virtual Status DropTable(const std::string& ns, const std::string& name) = 0;
+
+  // Alert deliveries. RecordAlertDelivery stores a finished delivery as given (id assigned when
+  // empty) and returns it. Errors: kNotFound (dataset, or partition when set),
+  // kFailedPrecondition (the partition is another dataset's; a kind, severity, format or
+  // status the schema does not allow).
+  virtual Result<AlertDelivery> RecordAlertDelivery(const AlertDelivery& delivery) = 0;
+  virtual Result<AlertDeliveryPage> ListAlertDeliveries(const AlertDeliveryQuery& query) = 0;
 
   // API tokens, stored hashed. Errors: kAlreadyExists (hash collision), kNotFound.
   virtual Result<ApiToken> CreateToken(const ApiToken& token) = 0;

@@ -207,6 +207,33 @@ ALTER TABLE api_tokens ADD COLUMN scram_stored_key VARCHAR(64);
 ALTER TABLE api_tokens ADD COLUMN scram_server_key VARCHAR(64);
 )sql",
      ""},
+    // Alert notifications of the quality gate: one row per delivery to one webhook, listed per
+    // dataset newest first. The payload is TEXT, not JSON(B), so the stored document is the
+    // bytes that were sent (JSONB would reorder keys on PostgreSQL only).
+    {7, "alert deliveries",
+     R"sql(
+CREATE TABLE alert_deliveries (
+  id {uuid} PRIMARY KEY,
+  dataset_id {uuid} NOT NULL REFERENCES datasets(id),
+  partition_id {uuid} REFERENCES partitions(id),
+  kind VARCHAR(20) NOT NULL
+    CHECK (kind IN ('quality_block', 'quarantine', 'anomaly_warn', 'anomaly_block', 'sla_breach')),
+  severity VARCHAR(10) NOT NULL CHECK (severity IN ('warn', 'block', 'critical')),
+  destination TEXT NOT NULL,
+  format VARCHAR(20) NOT NULL CHECK (format IN ('slack', 'pagerduty')),
+  payload TEXT NOT NULL,
+  status VARCHAR(20) NOT NULL CHECK (status IN ('delivered', 'failed')),
+  attempts INT NOT NULL CHECK (attempts >= 0),
+  http_status INT,
+  last_error TEXT,
+  created_at {ts} NOT NULL,
+  finished_at {ts} NOT NULL
+);
+CREATE INDEX idx_alert_deliveries_dataset ON alert_deliveries(dataset_id, created_at, id);
+CREATE INDEX idx_alert_deliveries_partition ON alert_deliveries(partition_id)
+  WHERE partition_id IS NOT NULL;
+)sql",
+     ""},
 };
 
 void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {

@@ -47,6 +47,9 @@ constexpr std::array<std::pair<IngestStatus, std::string_view>, 3> kIngestStatus
     {{IngestStatus::kRunning, "running"}, {IngestStatus::kSucceeded, "succeeded"},
      {IngestStatus::kFailed, "failed"}}};
 
+constexpr std::array<std::pair<AlertDeliveryStatus, std::string_view>, 2> kAlertDeliveryStatuses{
+    {{AlertDeliveryStatus::kDelivered, "delivered"}, {AlertDeliveryStatus::kFailed, "failed"}}};
+
 }  // namespace
 
 std::string_view ToString(Zone v) { return NameOf(kZones, v); }
@@ -63,6 +66,10 @@ bool Parse(std::string_view s, QualityStatus* out) { return ValueOf(kQualityStat
 bool Parse(std::string_view s, BackfillStatus* out) { return ValueOf(kBackfillStatuses, s, out); }
 std::string_view ToString(IngestStatus v) { return NameOf(kIngestStatuses, v); }
 bool Parse(std::string_view s, IngestStatus* out) { return ValueOf(kIngestStatuses, s, out); }
+std::string_view ToString(AlertDeliveryStatus v) { return NameOf(kAlertDeliveryStatuses, v); }
+bool Parse(std::string_view s, AlertDeliveryStatus* out) {
+  return ValueOf(kAlertDeliveryStatuses, s, out);
+}
 
 Partition ToOwnedPartition(const PartitionRow& r) {
   Partition p;

@@ -21,6 +21,8 @@ enum class PartitionStatus { kLanded, kPassed, kQuarantined, kPromoted };
 enum class QualityStatus { kPassed, kFailed, kSkipped };
 enum class BackfillStatus { kRunning, kSuccess, kFailed };
 enum class IngestStatus { kRunning, kSucceeded, kFailed };
+// How a webhook notification ended: the receiver accepted it (2xx), or tarn gave up on it.
+enum class AlertDeliveryStatus { kDelivered, kFailed };
 
 // Names as stored and shown ("raw", "batch", "parquet", ...); Parse* return false on anything else.
 std::string_view ToString(Zone v);
@@ -30,6 +32,7 @@ std::string_view ToString(PartitionStatus v);
 std::string_view ToString(QualityStatus v);
 std::string_view ToString(BackfillStatus v);
 std::string_view ToString(IngestStatus v);
+std::string_view ToString(AlertDeliveryStatus v);
 bool Parse(std::string_view s, Zone* out);
 bool Parse(std::string_view s, SourceType* out);
 bool Parse(std::string_view s, FileFormat* out);
@@ -37,6 +40,7 @@ bool Parse(std::string_view s, PartitionStatus* out);
 bool Parse(std::string_view s, QualityStatus* out);
 bool Parse(std::string_view s, BackfillStatus* out);
 bool Parse(std::string_view s, IngestStatus* out);
+bool Parse(std::string_view s, AlertDeliveryStatus* out);
 
 struct DataSource {
   std::string id;
@@ -136,6 +140,27 @@ struct BackfillRecord {
   UnixMicros started_at = 0;
   std::optional<UnixMicros> completed_at;
   BackfillStatus status = BackfillStatus::kRunning;
+};
+
+// One webhook notification of an alert to one destination (see quality/alerts.h), written once
+// the delivery has finished. The catalog stores the alert's kind and severity as the quality
+// module names them; secrets (routing keys, URL credentials and query strings) are redacted
+// before a record is made.
+struct AlertDelivery {
+  std::string id;
+  std::string dataset_id;
+  std::optional<std::string> partition_id;
+  std::string kind;      // quality_block | quarantine | anomaly_warn | anomaly_block | sla_breach
+  std::string severity;  // warn | block | critical
+  std::string destination;  // the URL, redacted
+  std::string format;       // slack | pagerduty
+  std::string payload;      // the JSON document sent, byte for byte, redacted
+  AlertDeliveryStatus status = AlertDeliveryStatus::kFailed;
+  int attempts = 0;                       // HTTP requests made (0: none could be made)
+  std::optional<int> http_status;         // of the last response, if one came
+  std::optional<std::string> last_error;  // of the last failed attempt, if any failed
+  UnixMicros created_at = 0;              // when the first attempt started
+  UnixMicros finished_at = 0;
 };
 
 // One ingestion of one window of a source into the raw zone.

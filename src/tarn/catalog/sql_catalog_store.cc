@@ -6,6 +6,7 @@
 #include "tarn/base/ids.h"
 #include "tarn/catalog/catalog_store.h"
 #include "tarn/catalog/migrations.h"
+#include "tarn/catalog/sql_alerts.h"
 #include "tarn/catalog/sql_db.h"
 #include "tarn/catalog/sql_partitions.h"
 #include "tarn/catalog/sql_rows.h"
@@ -455,6 +456,13 @@ class SqlCatalogStore final : public CatalogStore {
       return Status::OK();
     }));
     return out;
+  }
+
+  Result<AlertDelivery> RecordAlertDelivery(const AlertDelivery& delivery) override {
+    return SqlRecordAlertDelivery(*pool_, delivery);
+  }
+  Result<AlertDeliveryPage> ListAlertDeliveries(const AlertDeliveryQuery& query) override {
+    return SqlListAlertDeliveries(*pool_, query);
   }
 
   Result<ApiToken> CreateToken(const ApiToken& in) override {

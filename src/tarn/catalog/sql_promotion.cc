@@ -11,8 +11,16 @@ namespace {
 
 std::string Now() { return FormatIsoTimestamp(Clock::System().Now()); }
 
-PromotionSpecVersion ToSpec(const SqlRow& r) {
-  return {r.Text(0), r.Text(1), static_cast<int>(r.Int(2)), r.Text(3), r.Time(4)};
+// The dataset's latest promotion spec, if any.
+Result<std::optional<PromotionSpecVersion>> LatestSpec(SqlConnection& c, const std::string& dataset_id) {
+  TARN_ASSIGN_OR_RETURN(auto res, c.Query("SELECT id, dataset_id, version, spec, created_at "
+                                          "FROM promotion_specs WHERE dataset_id = ? "
+                                          "ORDER BY version DESC LIMIT 1",
+                                          {dataset_id}));
+  if (res.rows.empty()) return std::optional<PromotionSpecVersion>();
+  const SqlRow& r = res.rows[0];
+  return std::optional<PromotionSpecVersion>(
+      PromotionSpecVersion{r.Text(0), r.Text(1), static_cast<int>(r.Int(2)), r.Text(3), r.Time(4)});
 }
 
 Status CheckDataset(SqlConnection& c, const std::string& dataset_id) {
@@ -59,16 +67,12 @@ Result<PromotionSpecVersion> SqlPutPromotionSpec(SqlPool& pool, const std::strin
   PromotionSpecVersion out;
   TARN_RETURN_IF_ERROR(pool.Transaction([&](SqlConnection& c) -> Status {
     TARN_RETURN_IF_ERROR(CheckDataset(c, dataset_id));
-    TARN_ASSIGN_OR_RETURN(auto latest, c.Query("SELECT id, dataset_id, version, spec, created_at "
-                                               "FROM promotion_specs WHERE dataset_id = ? "
-                                               "ORDER BY version DESC LIMIT 1",
-                                               {dataset_id}));
-    if (!latest.rows.empty() && latest.rows[0].Text(3) == spec_json) {
-      out = ToSpec(latest.rows[0]);
+    TARN_ASSIGN_OR_RETURN(auto latest, LatestSpec(c, dataset_id));
+    if (latest && latest->spec_json == spec_json) {
+      out = *latest;
       return Status::OK();
     }
-    out = {NewUuid(), dataset_id, latest.rows.empty() ? 1 : static_cast<int>(latest.rows[0].Int(2)) + 1,
-           spec_json, Clock::System().Now()};
+    out = {NewUuid(), dataset_id, latest ? latest->version + 1 : 1, spec_json, Clock::System().Now()};
     return c.Query("INSERT INTO promotion_specs (id, dataset_id, version, spec, created_at) "
                    "VALUES (?, ?, ?, ?, ?)",
                    {out.id, dataset_id, int64_t{out.version}, spec_json, FormatIsoTimestamp(out.created_at)})
@@ -82,11 +86,7 @@ Result<std::optional<PromotionSpecVersion>> SqlGetPromotionSpec(SqlPool& pool,
   std::optional<PromotionSpecVersion> out;
   TARN_RETURN_IF_ERROR(pool.Read([&](SqlConnection& c) -> Status {
     TARN_RETURN_IF_ERROR(CheckDataset(c, dataset_id));
-    TARN_ASSIGN_OR_RETURN(auto res, c.Query("SELECT id, dataset_id, version, spec, created_at "
-                                            "FROM promotion_specs WHERE dataset_id = ? "
-                                            "ORDER BY version DESC LIMIT 1",
-                                            {dataset_id}));
-    if (!res.rows.empty()) out = ToSpec(res.rows[0]);
+    TARN_ASSIGN_OR_RETURN(out, LatestSpec(c, dataset_id));
     return Status::OK();
   }));
   return out;

@@ -1,7 +1,9 @@
 #include "tarn/cli/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "tarn/engine/duckdb_engine.h"
 
@@ -34,6 +36,14 @@ std::unique_ptr<lake::Lake> OpenLakeOrReport(const GlobalOptions& options, int* 
     return nullptr;
   }
   return std::move(lake).value();
+}
+
+Result<std::string> ReadTextFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return InvalidArgument("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 void PrintTable(const std::vector<std::string>& headers,
@@ -79,6 +89,7 @@ int RunCli(int argc, char** argv) {
   AddTableCommands(app, options, &exit_code);
   AddSqlCommands(app, options, &exit_code);
   AddPromoteCommands(app, options, &exit_code);
+  AddAlertCommands(app, options, &exit_code);
 
   try {
     app.parse(argc, argv);

@@ -44,6 +44,9 @@ std::function<void()> WithLake(GlobalOptions& options, int* exit_code, Fn fn) {
   };
 }
 
+// The whole file. Errors: kInvalidArgument naming it when it cannot be read.
+Result<std::string> ReadTextFile(const std::string& path);
+
 // Prints rows under headers in aligned columns.
 void PrintTable(const std::vector<std::string>& headers,
                 const std::vector<std::vector<std::string>>& rows);
@@ -56,6 +59,7 @@ void AddSchemaCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 void AddTableCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 void AddSqlCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 void AddPromoteCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
+void AddAlertCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 
 int RunCli(int argc, char** argv);
 

@@ -18,14 +18,6 @@ struct PromoteArgs {
   std::vector<std::string> partitions;
 };
 
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return InvalidArgument("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 void PrintResult(const pipeline::PromotionResult& r, bool json) {
   if (json) {
     std::cout << pipeline::PromotionResultToJson(r) << "\n";
@@ -78,7 +70,7 @@ void AddPromoteCommands(CLI::App& app, GlobalOptions& options, int* exit_code) {
   set->add_option("file", args->file, "the spec file")->required();
   set->callback(WithLake(options, exit_code, [args](lake::Lake& lake) -> Status {
     TARN_ASSIGN_OR_RETURN(auto ds, lake.catalog().ResolveDataset(args->dataset));
-    TARN_ASSIGN_OR_RETURN(std::string text, ReadFile(args->file));
+    TARN_ASSIGN_OR_RETURN(std::string text, ReadTextFile(args->file));
     TARN_ASSIGN_OR_RETURN(int version, pipeline::SetPromotionSpec(lake, ds.id, text));
     std::cout << "raw." << ds.name << ": promotion spec v" << version << "\n";
     return Status::OK();

@@ -13,14 +13,6 @@ namespace {
 
 using server::Json;
 
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return InvalidArgument("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 void PrintIncompatibilities(const catalog::SchemaCheck& check) {
   std::cout << "incompatible under " << check.mode << ":\n";
   for (const auto& i : check.incompatibilities) {
@@ -38,7 +30,7 @@ struct SchemaArgs {
 
 Status Register(lake::Lake& lake, const SchemaArgs& a, bool json) {
   TARN_ASSIGN_OR_RETURN(auto d, lake.catalog().ResolveDataset(a.dataset));
-  TARN_ASSIGN_OR_RETURN(std::string text, ReadFile(a.file));
+  TARN_ASSIGN_OR_RETURN(std::string text, ReadTextFile(a.file));
   TARN_ASSIGN_OR_RETURN(auto check, lake.catalog().CheckSchema(d.id, text));
   if (!check.compatible()) {
     PrintIncompatibilities(check);
@@ -56,7 +48,7 @@ Status Register(lake::Lake& lake, const SchemaArgs& a, bool json) {
 
 Status Check(lake::Lake& lake, const SchemaArgs& a) {
   TARN_ASSIGN_OR_RETURN(auto d, lake.catalog().ResolveDataset(a.dataset));
-  TARN_ASSIGN_OR_RETURN(std::string text, ReadFile(a.file));
+  TARN_ASSIGN_OR_RETURN(std::string text, ReadTextFile(a.file));
   TARN_ASSIGN_OR_RETURN(auto check, lake.catalog().CheckSchema(d.id, text));
   if (check.compatible()) {
     std::cout << "compatible under " << check.mode << "\n";

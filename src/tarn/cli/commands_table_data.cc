@@ -15,42 +15,12 @@
 namespace tarn::cli {
 namespace {
 
-Result<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return InvalidArgument("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // An Iceberg schema ({"type": "struct", ...}) or an Avro record schema; ids are assigned
 // when absent.
 Result<schema::Schema> LoadSchema(const std::string& path) {
-  TARN_ASSIGN_OR_RETURN(std::string text, ReadText(path));
+  TARN_ASSIGN_OR_RETURN(std::string text, ReadTextFile(path));
   if (text.find("\"struct\"") != std::string::npos) return schema::SchemaFromIcebergJson(text);
   return schema::SchemaFromAvro(text);
-}
-
-// "day(event_ts)", "bucket(16, user_id)", "truncate(4, name)", "identity(country)" or "country".
-Result<iceberg::PartitionField> ParsePartitionField(const schema::Schema& schema,
-                                                    std::string text) {
-  std::string transform = "identity", column = text;
-  size_t open = text.find('('), close = text.rfind(')');
-  if (open != std::string::npos && close == text.size() - 1) {
-    transform = text.substr(0, open);
-    column = text.substr(open + 1, close - open - 1);
-    size_t comma = column.find(',');
-    if (comma != std::string::npos) {
-      transform += "[" + column.substr(0, comma) + "]";
-      column = column.substr(comma + 1);
-    }
-  }
-  column.erase(0, column.find_first_not_of(' '));
-  column.erase(column.find_last_not_of(' ') + 1);
-  const schema::NestedField* field = schema.FindByName(column);
-  if (field == nullptr) return InvalidArgument("--partition-by " + text + ": no column " + column);
-  TARN_ASSIGN_OR_RETURN(auto t, iceberg::Transform::Parse(transform));
-  return iceberg::PartitionField{field->id, 0, "", t};
 }
 
 Status Create(lake::Lake& lake, const TableArgs& a) {
@@ -59,8 +29,9 @@ Status Create(lake::Lake& lake, const TableArgs& a) {
   TARN_ASSIGN_OR_RETURN(auto schema, LoadSchema(a.file));
   iceberg::PartitionSpec spec;
   for (const std::string& p : a.partition_by) {
-    TARN_ASSIGN_OR_RETURN(auto f, ParsePartitionField(schema, p));
-    spec.fields.push_back(f);
+    auto f = iceberg::PartitionFieldFromText(schema, p);
+    if (!f.ok()) return f.status().WithContext("--partition-by");
+    spec.fields.push_back(*f);
   }
   TARN_ASSIGN_OR_RETURN(auto md, iceberg::NewTableMetadata(
                                      schema, spec, iceberg::SortOrder{},

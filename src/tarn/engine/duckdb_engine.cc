@@ -220,6 +220,18 @@ Result<std::unique_ptr<DuckDb>> DuckDb::OpenSandboxed(const SandboxOptions& opti
 
 void DuckDb::Interrupt() { duckdb_interrupt(h_->conn); }
 
+bool IsNumeric(ColumnType t) {
+  switch (t) {
+    case ColumnType::kTinyInt: case ColumnType::kSmallInt: case ColumnType::kInteger:
+    case ColumnType::kBigInt: case ColumnType::kHugeInt: case ColumnType::kUTinyInt:
+    case ColumnType::kUSmallInt: case ColumnType::kUInteger: case ColumnType::kUBigInt:
+    case ColumnType::kFloat: case ColumnType::kDouble: case ColumnType::kDecimal:
+      return true;
+    default:
+      return false;
+  }
+}
+
 namespace {
 
 class DuckDbAppender final : public Appender {

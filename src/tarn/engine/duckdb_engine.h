@@ -30,6 +30,9 @@ enum class ColumnType {
   kList, kStruct, kMap, kOther
 };
 
+// True for the integer, floating-point and decimal types.
+bool IsNumeric(ColumnType type);
+
 struct Column {
   std::string name;
   ColumnType type = ColumnType::kVarchar;

@@ -6,6 +6,30 @@
 
 namespace tarn::iceberg {
 
+Result<PartitionField> PartitionFieldFromText(const schema::Schema& schema, std::string_view text_in) {
+  std::string text(text_in), transform = "identity", column = text;
+  size_t open = text.find('('), close = text.rfind(')');
+  if (open != std::string::npos && close == text.size() - 1) {
+    transform = text.substr(0, open);
+    column = text.substr(open + 1, close - open - 1);
+    size_t comma = column.find(',');
+    if (comma != std::string::npos) {
+      transform += "[" + column.substr(0, comma) + "]";
+      column = column.substr(comma + 1);
+    }
+  }
+  for (const char* plural : {"years", "months", "days", "hours"}) {
+    if (transform == plural) transform.pop_back();
+  }
+  column.erase(0, column.find_first_not_of(' '));
+  column.erase(column.find_last_not_of(' ') + 1);
+  const schema::NestedField* field = schema.FindByName(column);
+  if (field == nullptr) return InvalidArgument("partition field " + text + ": no column " + column);
+  auto t = Transform::Parse(transform);
+  if (!t.ok()) return InvalidArgument("partition field " + text + ": " + t.status().message());
+  return PartitionField{field->id, 0, "", *t};
+}
+
 const schema::Schema* TableMetadata::SchemaById(int schema_id) const {
   for (const auto& [id, schema] : schemas) {
     if (id == schema_id) return &schema;

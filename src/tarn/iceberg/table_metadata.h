@@ -23,6 +23,12 @@ struct PartitionField {
   bool operator==(const PartitionField&) const = default;
 };
 
+// A partition field from text as users write it: "day(event_ts)" or "days(event_ts)" (also
+// hour(s), month(s), year(s)), "bucket(16, user_id)", "truncate(4, name)", "identity(country)"
+// or just "country"; field_id 0 and no name (NewTableMetadata assigns them).
+// Errors: kInvalidArgument (no such column, an unknown transform).
+Result<PartitionField> PartitionFieldFromText(const schema::Schema& schema, std::string_view text);
+
 struct PartitionSpec {
   int spec_id = 0;
   std::vector<PartitionField> fields;  // empty = unpartitioned

@@ -115,32 +115,6 @@ Result<std::shared_ptr<const schema::Type>> IcebergType(const engine::Column& c)
   }
 }
 
-// "days(event_ts)" / "hours(x)" / "months(x)" / "years(x)" / "identity(x)" / "bucket(16, x)".
-Result<iceberg::PartitionField> PartitionField(const schema::Schema& schema, const std::string& text) {
-  size_t open = text.find('('), close = text.rfind(')');
-  if (open == std::string::npos || close != text.size() - 1) {
-    const schema::NestedField* f = schema.FindByName(text);
-    if (!f) return FailedPrecondition("partition_by " + text + ": no such column");
-    return iceberg::PartitionField{f->id, 0, "", iceberg::Transform{iceberg::Transform::kIdentity, 0}};
-  }
-  std::string fn = text.substr(0, open), arg = text.substr(open + 1, close - open - 1);
-  static const std::map<std::string, std::string> kPlural = {
-      {"days", "day"}, {"hours", "hour"}, {"months", "month"}, {"years", "year"}};
-  if (auto it = kPlural.find(fn); it != kPlural.end()) fn = it->second;
-  size_t comma = arg.find(',');
-  if (comma != std::string::npos) {
-    fn += "[" + arg.substr(0, comma) + "]";
-    arg = arg.substr(comma + 1);
-  }
-  arg.erase(0, arg.find_first_not_of(' '));
-  arg.erase(arg.find_last_not_of(' ') + 1);
-  const schema::NestedField* f = schema.FindByName(arg);
-  if (!f) return FailedPrecondition("partition_by " + text + ": no column " + arg);
-  auto t = iceberg::Transform::Parse(fn);
-  if (!t.ok()) return FailedPrecondition("partition_by " + text + ": " + t.status().message());
-  return iceberg::PartitionField{f->id, 0, "", *t};
-}
-
 // Writes `text` to `path` atomically (temp file, fsync, rename).
 Status WriteFileAtomic(const fs::path& path, const std::string& text) {
   std::error_code ec;
@@ -473,8 +447,9 @@ class Promotion {
     TARN_ASSIGN_OR_RETURN(auto schema, schema::Schema::Make(fields));
     iceberg::PartitionSpec spec;
     for (const std::string& p : spec_.partition_by) {
-      TARN_ASSIGN_OR_RETURN(auto field, PartitionField(schema, p));
-      spec.fields.push_back(field);
+      auto field = iceberg::PartitionFieldFromText(schema, p);
+      if (!field.ok()) return FailedPrecondition("partition_by: " + field.status().message());
+      spec.fields.push_back(*field);
     }
     TARN_ASSIGN_OR_RETURN(auto md, iceberg::NewTableMetadata(
                                        schema, spec, iceberg::SortOrder{},

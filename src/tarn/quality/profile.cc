@@ -14,18 +14,6 @@ namespace {
 using json = nlohmann::json;
 using engine::ColumnType;
 
-bool IsNumeric(ColumnType t) {
-  switch (t) {
-    case ColumnType::kTinyInt: case ColumnType::kSmallInt: case ColumnType::kInteger:
-    case ColumnType::kBigInt: case ColumnType::kHugeInt: case ColumnType::kUTinyInt:
-    case ColumnType::kUSmallInt: case ColumnType::kUInteger: case ColumnType::kUBigInt:
-    case ColumnType::kFloat: case ColumnType::kDouble: case ColumnType::kDecimal:
-      return true;
-    default:
-      return false;
-  }
-}
-
 std::optional<double> OptNumber(const std::optional<std::string>& v) {
   if (!v) return std::nullopt;
   return std::stod(*v);
@@ -86,7 +74,7 @@ Result<Profile> ComputeProfile(engine::DuckDb& db, const std::string& relation) 
   for (const engine::Column& c : shape.columns) {
     std::string q = QuoteIdent(c.name);
     select += ", CAST(count(*) - count(" + q + ") AS VARCHAR), CAST(approx_count_distinct(" + q + ") AS VARCHAR)";
-    if (IsNumeric(c.type)) {
+    if (engine::IsNumeric(c.type)) {
       std::string d = "CAST(" + q + " AS DOUBLE)";
       select += ", CAST(min(" + d + ") AS VARCHAR), CAST(max(" + d + ") AS VARCHAR), CAST(approx_quantile(" + d +
                 ", 0.5) AS VARCHAR), CAST(approx_quantile(" + d + ", 0.99) AS VARCHAR)";
@@ -106,7 +94,7 @@ Result<Profile> ComputeProfile(engine::DuckDb& db, const std::string& relation) 
     int64_t nulls = std::stoll(*row[i++]);
     col.null_rate = p.rows ? static_cast<double>(nulls) / p.rows : 0;
     col.distinct = std::stoll(*row[i++]);
-    col.numeric = IsNumeric(c.type);
+    col.numeric = engine::IsNumeric(c.type);
     if (col.numeric) {
       col.min = OptNumber(row[i++]);
       col.max = OptNumber(row[i++]);

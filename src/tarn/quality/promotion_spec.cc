@@ -199,7 +199,9 @@ Result<Rule> ParseRule(const json& r, size_t index) {
     return InvalidArgument(where + ": min " + std::to_string(*rule.min) + " is above max " +
                            std::to_string(*rule.max));
   }
-  if (rule.name.empty()) {
+  if (rule.name.empty() && rule.kind == RuleKind::kSql) {
+    rule.name = "sql(" + rule.expression + ")";
+  } else if (rule.name.empty()) {
     rule.name = kind;
     if (!rule.columns.empty()) {
       rule.name += "(";

@@ -8,18 +8,6 @@
 namespace tarn::query {
 namespace {
 
-bool IsNumeric(ColumnType t) {
-  switch (t) {
-    case ColumnType::kTinyInt: case ColumnType::kSmallInt: case ColumnType::kInteger:
-    case ColumnType::kBigInt: case ColumnType::kHugeInt: case ColumnType::kUTinyInt:
-    case ColumnType::kUSmallInt: case ColumnType::kUInteger: case ColumnType::kUBigInt:
-    case ColumnType::kFloat: case ColumnType::kDouble: case ColumnType::kDecimal:
-      return true;
-    default:
-      return false;
-  }
-}
-
 bool IsFiniteNumber(const std::string& v) {
   return !v.empty() && v.find_first_not_of("0123456789+-.eE") == std::string::npos;
 }
@@ -60,7 +48,7 @@ Result<int64_t> WriteTable(ResultStream& stream, std::ostream& out) {
     for (size_t c = 0; c < cols.size(); ++c) {
       std::string v = r[c] ? *r[c] : "NULL";
       std::string pad(width[c] > Width(v) ? width[c] - Width(v) : 0, ' ');
-      out << (c ? " | " : " ") << (IsNumeric(cols[c].type) ? pad + v : v + pad);
+      out << (c ? " | " : " ") << (engine::IsNumeric(cols[c].type) ? pad + v : v + pad);
     }
     out << '\n';
   };
@@ -100,7 +88,7 @@ Result<OutputFormat> ParseOutputFormat(const std::string& name) {
 void AppendJsonValue(const Column& column, const std::optional<std::string>& v, std::string* out) {
   if (!v) {
     *out += "null";
-  } else if ((IsNumeric(column.type) && IsFiniteNumber(*v)) || column.type == ColumnType::kBoolean) {
+  } else if ((engine::IsNumeric(column.type) && IsFiniteNumber(*v)) || column.type == ColumnType::kBoolean) {
     *out += *v;
   } else {
     AppendJsonString(out, *v);

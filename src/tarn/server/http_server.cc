@@ -226,6 +226,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(lake::Lake& lake,
   for (const Route& r : SchemaRoutes(lake)) impl->Install(r);
   for (const Route& r : AdminRoutes(lake)) impl->Install(r);
   for (const Route& r : IngestRoutes(lake, impl->jobs)) impl->Install(r);
+  for (const Route& r : AlertRoutes(lake)) impl->Install(r);
   for (const Route& r : IcebergRoutes(lake)) impl->Install(r);
   for (const Route& r : PromotionRoutes(lake)) impl->Install(r);
   impl->queries = std::make_unique<query::QueryService>(lake, options.query_limits);

@@ -201,6 +201,26 @@ Json ToJson(const catalog::IngestRun& r) {
           {"finished_at", r.finished_at ? Json(Time(*r.finished_at)) : Json()}};
 }
 
+Json ToJson(const catalog::AlertDelivery& d) {
+  auto opt = [](const std::optional<std::string>& v) { return v ? Json(*v) : Json(); };
+  Json payload = Json::parse(d.payload, nullptr, /*allow_exceptions=*/false);
+  if (payload.is_discarded()) payload = d.payload;
+  return {{"id", d.id},
+          {"dataset_id", d.dataset_id},
+          {"partition_id", opt(d.partition_id)},
+          {"kind", d.kind},
+          {"severity", d.severity},
+          {"format", d.format},
+          {"destination", d.destination},
+          {"status", catalog::ToString(d.status)},
+          {"attempts", d.attempts},
+          {"http_status", d.http_status ? Json(*d.http_status) : Json()},
+          {"last_error", opt(d.last_error)},
+          {"created_at", Time(d.created_at)},
+          {"finished_at", Time(d.finished_at)},
+          {"payload", std::move(payload)}};
+}
+
 Json ToJson(const catalog::ApiToken& t) {
   return {{"id", t.id},
           {"name", t.name},

@@ -50,5 +50,7 @@ void AppendPartitionJson(std::string* out, const catalog::PartitionRow& p,
 Json ToJson(const catalog::QualityRun& r);
 Json ToJson(const catalog::ApiToken& t);
 Json ToJson(const catalog::IngestRun& r);
+// An alert delivery; `payload` is the JSON document that was sent (redacted), as JSON.
+Json ToJson(const catalog::AlertDelivery& d);
 
 }  // namespace tarn::server

@@ -76,5 +76,7 @@ std::vector<Route> PromotionRoutes(lake::Lake& lake);
 // POST /query (routes_query.cc).
 std::vector<Route> QueryRoutes(const query::QueryService& service);
 std::vector<Route> IngestRoutes(lake::Lake& lake, JobRunner& jobs);
+// GET /datasets/{id}/alerts: the quality gate's alert deliveries (routes_alerts.cc).
+std::vector<Route> AlertRoutes(lake::Lake& lake);
 
 }  // namespace tarn::server

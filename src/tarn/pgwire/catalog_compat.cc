@@ -338,9 +338,9 @@ class Rewriter {
 
 bool NeedsRewrite(const std::vector<SqlToken>& tokens) {
   static const std::set<std::string> triggers = {
-      "operator",     "regclass",     "regtype",      "regproc",         "regprocedure",
-      "regnamespace", "regrole",      "format_type",  "version",         "current_database",
-      "current_user", "session_user", "current_role", "current_catalog", "array_upper",
+      "operator",     "regclass",     "regtype",         "regproc",         "regprocedure",
+      "regnamespace", "regrole",      "format_type",     "version",         "current_database",
+      "current_user", "session_user", "current_role",    "current_catalog", "array_upper",
       "array_lower",  "collate",      "current_setting", "_pg_expandarray"};
   for (const SqlToken& t : tokens) {
     if (t.kind != Kind::kWord) continue;

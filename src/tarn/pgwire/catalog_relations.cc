@@ -208,8 +208,8 @@ constexpr const char* kSettings[][3] = {
 std::string PgSettingsRelation() {
   std::string rows;
   for (const auto& s : kSettings) {
-    rows += std::string(rows.empty() ? "" : ", ") + "(" + Quote(s[0]) + ", " + Quote(s[1]) +
-            ", " + Quote(s[2]) + ")";
+    rows += std::string(rows.empty() ? "" : ", ") + "(" + Quote(s[0]) + ", " + Quote(s[1]) + ", " +
+            Quote(s[2]) + ")";
   }
   return "SELECT name, setting, CAST(NULL AS VARCHAR) AS unit, 'tarn' AS category, "
          "name AS short_desc, CAST(NULL AS VARCHAR) AS extra_desc, 'internal' AS context, "

@@ -40,6 +40,8 @@ Status ParsePgListenAddress(const std::string& text, PgServerOptions* options);
 using SessionFactory =
     std::function<Result<std::unique_ptr<query::Session>>(const catalog::Grants&)>;
 
+// The listener and its connections. Lives while `tarn serve` runs; Stop (or the destructor)
+// ends every connection before it returns.
 class PgServer {
  public:
   // `queries` and `catalog` must outlive the server.

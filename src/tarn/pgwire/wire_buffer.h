@@ -19,6 +19,7 @@ struct Message {
   std::string_view body;  // valid until the next read
 };
 
+// Reads a connection's messages through one growing buffer. Borrows the socket.
 class MessageReader {
  public:
   static constexpr size_t kMaxMessage = size_t{64} << 20;
@@ -39,8 +40,8 @@ class MessageReader {
   size_t end_ = 0;  // end of the bytes read
 };
 
-// Reads fields of a message body in order. A read past the end yields zeros and empty
-// strings and makes ok() false, so a parser checks once at the end.
+// Reads fields of a message body in order (a view: the body must outlive it). A read past the end
+// yields zeros and empty strings and makes ok() false, so a parser checks once at the end.
 class BodyReader {
  public:
   explicit BodyReader(std::string_view body) : body_(body) {}
@@ -59,6 +60,7 @@ class BodyReader {
   bool ok_ = true;
 };
 
+// Builds a connection's replies in one buffer and writes it to the borrowed socket.
 class WireWriter {
  public:
   explicit WireWriter(Socket* socket, size_t flush_threshold = size_t{128} << 10)

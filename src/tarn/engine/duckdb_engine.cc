@@ -355,7 +355,9 @@ Result<StatementShape> DuckDb::Describe(const std::string& sql) {
     duckdb_logical_type t = duckdb_prepared_statement_column_logical_type(stmt, c);
     Column col = DescribeType(t);
     duckdb_destroy_logical_type(&t);
-    col.name = duckdb_prepared_statement_column_name(stmt, c);
+    const char* name = duckdb_prepared_statement_column_name(stmt, c);  // ours to free
+    col.name = name ? name : "";
+    duckdb_free(const_cast<char*>(name));
     shape.columns.push_back(std::move(col));
   }
   duckdb_destroy_prepare(&stmt);

@@ -65,7 +65,10 @@ struct QueryLimits {
   int threads = 0;                           // 0 = DuckDB's default (one per core)
 };
 
-// A client's connection to the query service. Not thread-safe, except Interrupt.
+// A client's connection to the query service. Not thread-safe, except Interrupt. One result
+// at a time: starting a statement ends the stream of the previous one (read it to the end, or
+// buffer it, first). The time limit runs from Execute until the stream ends or is destroyed,
+// so a stream held open unread counts against it.
 class Session {
  public:
   virtual ~Session() = default;

@@ -15,6 +15,7 @@ APT_PACKAGES=(
   libavro-dev libsimdjson-dev zlib1g-dev libedit-dev libyaml-cpp-dev
   postgresql postgresql-client python3 python3-psycopg2 python3-avro python3-snappy
   python3-jsonschema default-jdk-headless libpostgresql-jdbc-java
+  librdkafka-dev kcat postgresql-15-wal2json
 )
 
 DUCKDB_LIB_URL="https://registry.npmjs.org/@duckdb/node-bindings-linux-x64/-/node-bindings-linux-x64-1.5.6-r.1.tgz"

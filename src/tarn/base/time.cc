@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <string>
+#include <utility>
 
 namespace tarn {
 namespace {
@@ -153,6 +155,23 @@ Result<UnixMicros> ParseIsoTimestamp(std::string_view s) {
   if (pos != s.size()) return bad();
   int64_t secs = days * kSecondsPerDay + h * 3600 + mi * 60 + sec - offset_secs;
   return secs * kMicrosPerSecond + micros;
+}
+
+Result<int64_t> ParseDurationMicros(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  std::string_view unit = text.substr(digits);
+  if (digits == 0 || digits > 12) {
+    return InvalidArgument("'" + std::string(text) + "' is not a duration (e.g. 30s, 5m, 1h)");
+  }
+  int64_t n = std::stoll(std::string(text.substr(0, digits)));
+  static constexpr std::pair<std::string_view, int64_t> kUnits[] = {
+      {"ms", 1000}, {"s", 1'000'000}, {"m", 60'000'000}, {"h", 3'600'000'000}, {"d", 86'400'000'000}};
+  if (unit.empty() && n == 0) return int64_t{0};
+  for (auto [name, micros] : kUnits) {
+    if (unit == name) return n * micros;
+  }
+  return InvalidArgument("'" + std::string(text) + "' is not a duration: the unit must be ms, s, m, h or d");
 }
 
 }  // namespace tarn

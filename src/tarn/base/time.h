@@ -27,6 +27,10 @@ std::string FormatIsoTimestamp(UnixMicros t);
 // Errors: kInvalidArgument naming the text.
 Result<UnixMicros> ParseIsoTimestamp(std::string_view text);
 
+// A duration as a number and a unit: "500ms", "30s", "5m", "1h", "2d" (also "0").
+// Errors: kInvalidArgument naming the text.
+Result<int64_t> ParseDurationMicros(std::string_view text);
+
 // Days since 1970-01-01 for a proleptic Gregorian date; false if the date does not exist.
 bool CivilToDays(int year, int month, int day, int64_t* days);
 

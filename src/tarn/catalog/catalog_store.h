@@ -82,6 +82,16 @@ struct AlertDeliveryPage {
   bool has_more = false;  // older rows follow the last one returned
 };
 
+// A batch to land in one transaction: its run record (stored as succeeded), its files (each
+// StreamBatch's partition is partitions[i]), the offsets it consumed, and the watermark after it.
+struct StreamLanding {
+  IngestRun run;
+  std::vector<PartitionInput> partitions;
+  std::vector<StreamBatch> batches;  // batches[i] describes partitions[i]
+  std::vector<StreamAdvance> advances;
+  std::optional<StreamWatermark> watermark;
+};
+
 class CatalogStore {
  public:
   virtual ~CatalogStore() = default;
@@ -183,6 +193,26 @@ class CatalogStore {
   virtual Status FailIngestRun(const IngestRun& run) = 0;
   // Where the dataset's incremental source continues, if it has run before.
   virtual Result<std::optional<std::string>> GetSourceCursor(const std::string& dataset_id) = 0;
+
+  // Streaming. CompleteStreamLanding commits a batch in one transaction: the run (as
+  // succeeded), its files as partitions, one stream_batches row per file, the stream positions
+  // and the watermark (max event time and watermark only move forward; counters add up).
+  // Returns the batches with ids and partition ids. Errors: kNotFound (dataset), kConflict (a
+  // position is no longer `expected`: another consumer landed those offsets; nothing is
+  // committed), kAlreadyExists (a file registered with other metadata).
+  virtual Result<std::vector<StreamBatch>> CompleteStreamLanding(const StreamLanding& landing) = 0;
+  virtual Result<std::vector<StreamPosition>> ListStreamPositions(const std::string& dataset_id) = 0;
+  virtual Result<std::optional<StreamWatermark>> GetWatermark(const std::string& dataset_id) = 0;
+  // The dataset's late batch files not reconciled yet, oldest first.
+  virtual Result<std::vector<StreamBatch>> ListUnreconciledLateBatches(const std::string& dataset_id) = 0;
+  // Errors: kNotFound (a batch id).
+  virtual Status MarkBatchesReconciled(const std::vector<std::string>& batch_ids) = 0;
+  // Event-time windows: how far each window of a dataset is published (end of the last
+  // published window), nullopt when none is. SetWindowPublished only moves forward.
+  virtual Result<std::optional<UnixMicros>> GetWindowPublished(const std::string& dataset_id,
+                                                               const std::string& window) = 0;
+  virtual Status SetWindowPublished(const std::string& dataset_id, const std::string& window,
+                                    UnixMicros until) = 0;
 
   // Iceberg table pointers. CreateTable errors: kAlreadyExists. GetTable/DropTable errors:
   // kNotFound. SwapTableMetadata replaces `expected` with `next` atomically. Errors:

@@ -234,6 +234,56 @@ CREATE INDEX idx_alert_deliveries_partition ON alert_deliveries(partition_id)
   WHERE partition_id IS NOT NULL;
 )sql",
      ""},
+    // Streaming ingestion: per stream partition the first offset not landed (advanced in the
+    // landing transaction, which is what makes landing exactly-once), one row per landed batch
+    // file, the dataset's event-time watermark, and how far each event-time window is published.
+    {8, "streaming positions, batches, watermarks and windows",
+     R"sql(
+CREATE TABLE stream_positions (
+  dataset_id {uuid} NOT NULL REFERENCES datasets(id),
+  stream VARCHAR(255) NOT NULL,
+  stream_partition INT NOT NULL CHECK (stream_partition >= 0),
+  next_offset BIGINT NOT NULL CHECK (next_offset >= 0),
+  updated_at {ts} NOT NULL,
+  PRIMARY KEY (dataset_id, stream, stream_partition)
+);
+CREATE TABLE stream_batches (
+  id {uuid} PRIMARY KEY,
+  dataset_id {uuid} NOT NULL REFERENCES datasets(id),
+  ingest_run_id {uuid} NOT NULL REFERENCES ingest_runs(id),
+  partition_id {uuid} NOT NULL REFERENCES partitions(id),
+  stream VARCHAR(255) NOT NULL,
+  stream_partition INT NOT NULL,
+  first_offset BIGINT NOT NULL,
+  last_offset BIGINT NOT NULL CHECK (last_offset >= first_offset),
+  records BIGINT NOT NULL CHECK (records >= 0),
+  late {bool} NOT NULL,
+  min_event_time {ts},
+  max_event_time {ts},
+  landed_at {ts} NOT NULL,
+  reconciled_at {ts}
+);
+CREATE INDEX idx_stream_batches_dataset ON stream_batches(dataset_id, landed_at);
+CREATE INDEX idx_stream_batches_late ON stream_batches(dataset_id, landed_at)
+  WHERE late = {true} AND reconciled_at IS NULL;
+CREATE TABLE stream_watermarks (
+  dataset_id {uuid} PRIMARY KEY REFERENCES datasets(id),
+  max_event_time {ts},
+  watermark {ts},
+  allowed_lateness_us BIGINT NOT NULL CHECK (allowed_lateness_us >= 0),
+  events BIGINT NOT NULL CHECK (events >= 0),
+  late_events BIGINT NOT NULL CHECK (late_events >= 0),
+  updated_at {ts} NOT NULL
+);
+CREATE TABLE stream_windows (
+  dataset_id {uuid} NOT NULL REFERENCES datasets(id),
+  window_name VARCHAR(255) NOT NULL,
+  published_until {ts} NOT NULL,
+  updated_at {ts} NOT NULL,
+  PRIMARY KEY (dataset_id, window_name)
+);
+)sql",
+     ""},
 };
 
 void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {

@@ -124,6 +124,52 @@ struct LineageRecord {
   UnixMicros promoted_at = 0;
 };
 
+// Streaming ingestion (Kafka topics, PostgreSQL replication slots). A stream is named by its
+// topic or slot; offsets are Kafka offsets or LSNs. Every landed batch file is a partition.
+
+// Where one partition of a stream continues: the first offset not landed yet.
+struct StreamPosition {
+  std::string stream;
+  int32_t partition = 0;
+  int64_t next_offset = 0;
+  UnixMicros updated_at = 0;
+};
+
+// Moves a stream partition's position from `expected` (nullopt: no stored position yet) to
+// `next` — refused when another consumer moved it first.
+struct StreamAdvance {
+  std::string stream;
+  int32_t partition = 0;
+  std::optional<int64_t> expected;
+  int64_t next = 0;
+};
+
+// One landed file of a stream batch: the records of one stream partition in [first, last].
+// `late` files hold the events whose event time was behind the watermark when they arrived.
+struct StreamBatch {
+  std::string id;
+  std::string dataset_id;
+  std::string ingest_run_id;
+  std::string partition_id;  // the registered raw partition
+  std::string stream;
+  int32_t partition = 0;
+  int64_t first_offset = 0, last_offset = 0;
+  int64_t records = 0;
+  bool late = false;
+  std::optional<UnixMicros> min_event_time, max_event_time;
+  UnixMicros landed_at = 0;
+  std::optional<UnixMicros> reconciled_at;  // late files: when their windows were re-published
+};
+
+// A dataset's event-time progress: watermark = max event time seen - allowed lateness.
+struct StreamWatermark {
+  std::string dataset_id;
+  std::optional<UnixMicros> max_event_time, watermark;
+  int64_t allowed_lateness_us = 0;
+  int64_t events = 0, late_events = 0;
+  UnixMicros updated_at = 0;
+};
+
 // A quality run with the key of the partition it judged (for anomaly baselines).
 struct KeyedQualityRun {
   std::string partition_key;

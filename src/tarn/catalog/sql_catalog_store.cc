@@ -11,6 +11,7 @@
 #include "tarn/catalog/sql_partitions.h"
 #include "tarn/catalog/sql_rows.h"
 #include "tarn/catalog/sql_promotion.h"
+#include "tarn/catalog/sql_streams.h"
 #include "tarn/catalog/sql_tables.h"
 
 namespace tarn::catalog {
@@ -456,6 +457,30 @@ class SqlCatalogStore final : public CatalogStore {
       return Status::OK();
     }));
     return out;
+  }
+
+  Result<std::vector<StreamBatch>> CompleteStreamLanding(const StreamLanding& landing) override {
+    return SqlCompleteStreamLanding(*pool_, landing);
+  }
+  Result<std::vector<StreamPosition>> ListStreamPositions(const std::string& dataset_id) override {
+    return SqlListStreamPositions(*pool_, dataset_id);
+  }
+  Result<std::optional<StreamWatermark>> GetWatermark(const std::string& dataset_id) override {
+    return SqlGetWatermark(*pool_, dataset_id);
+  }
+  Result<std::vector<StreamBatch>> ListUnreconciledLateBatches(const std::string& dataset_id) override {
+    return SqlListUnreconciledLateBatches(*pool_, dataset_id);
+  }
+  Status MarkBatchesReconciled(const std::vector<std::string>& batch_ids) override {
+    return SqlMarkBatchesReconciled(*pool_, batch_ids);
+  }
+  Result<std::optional<UnixMicros>> GetWindowPublished(const std::string& dataset_id,
+                                                       const std::string& window) override {
+    return SqlGetWindowPublished(*pool_, dataset_id, window);
+  }
+  Status SetWindowPublished(const std::string& dataset_id, const std::string& window,
+                            UnixMicros until) override {
+    return SqlSetWindowPublished(*pool_, dataset_id, window, until);
   }
 
   Result<AlertDelivery> RecordAlertDelivery(const AlertDelivery& delivery) override {

@@ -90,6 +90,7 @@ int RunCli(int argc, char** argv) {
   AddSqlCommands(app, options, &exit_code);
   AddPromoteCommands(app, options, &exit_code);
   AddAlertCommands(app, options, &exit_code);
+  AddStreamCommands(app, options, &exit_code);
 
   try {
     app.parse(argc, argv);

@@ -60,6 +60,7 @@ void AddTableCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 void AddSqlCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 void AddPromoteCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 void AddAlertCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
+void AddStreamCommands(CLI::App& app, GlobalOptions& options, int* exit_code);
 
 int RunCli(int argc, char** argv);
 

@@ -108,10 +108,16 @@ Status AvroFileWriter::Append(std::string_view json, ValueMode mode) {
   if (closed_) return FailedPrecondition("writer for " + path_ + " is closed");
   if (!failure_.ok()) return failure_;
   TARN_RETURN_IF_ERROR(converter_->Convert(json, mode, &value_));
+  return AppendValue(&value_);
+}
+
+Status AvroFileWriter::AppendValue(avro_value_t* value) {
+  if (closed_) return FailedPrecondition("writer for " + path_ + " is closed");
+  if (!failure_.ok()) return failure_;
   avro_writer_reset(encoder_);
-  if (avro_value_write(encoder_, &value_) != 0) {
+  if (avro_value_write(encoder_, value) != 0) {
     size_t size = 0;
-    avro_value_sizeof(&value_, &size);
+    avro_value_sizeof(value, &size);
     if (size > encode_buf_.size()) {
       return InvalidArgument("record encodes to " + std::to_string(size) +
                              " bytes, more than the block size " +

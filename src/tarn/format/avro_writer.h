@@ -41,6 +41,10 @@ class AvroFileWriter {
   // failed: every later call returns kIOError), kFailedPrecondition (already closed).
   Status Append(std::string_view json, ValueMode mode);
 
+  // Appends a record already converted: a value of this file's schema (e.g. filled by another
+  // JsonToAvro of the same schema). Errors: as Append's, after validation.
+  Status AppendValue(avro_value_t* value);
+
   // Records appended so far.
   int64_t rows() const { return rows_; }
   const std::string& path() const { return path_; }

@@ -1,70 +1,19 @@
 #include "tarn/ingest/raw_ingestor.h"
 
-#include <cstdio>
 #include <filesystem>
 
 #include "tarn/base/encoding.h"
 #include "tarn/base/log.h"
-#include "tarn/format/avro_reader.h"
 #include "tarn/format/avro_writer.h"
 #include "tarn/format/schema_inference.h"
 #include "tarn/ingest/connectors.h"
+#include "tarn/ingest/raw_files.h"
 
 namespace tarn::ingest {
 namespace {
 
 using catalog::IngestRun;
 using catalog::PartitionInput;
-
-// "dt=YYYY-MM-DD/hour=HH" of an instant.
-std::string HourKey(UnixMicros t) {
-  std::string iso = FormatIsoTimestamp(t);
-  return "dt=" + iso.substr(0, 10) + "/hour=" + iso.substr(11, 2);
-}
-
-// Rejected records, as JSON lines in a staging file: position, reason, original payload.
-class DeadLetters {
- public:
-  explicit DeadLetters(std::string path) : path_(std::move(path)) {}
-  ~DeadLetters() {
-    if (f_) std::fclose(f_);
-  }
-
-  Status Add(const format::SourceRecord& r, std::string_view reason, const std::string& window) {
-    if (!f_ && !(f_ = std::fopen(path_.c_str(), "wb"))) return IOError("cannot create " + path_);
-    line_.clear();
-    line_ += "{\"position\":";
-    AppendJsonString(&line_, r.position);
-    line_ += ",\"reason\":";
-    AppendJsonString(&line_, reason);
-    line_ += ",\"window\":";
-    AppendJsonString(&line_, window);
-    line_ += ",\"payload\":";
-    AppendJsonString(&line_, r.payload);
-    line_ += "}\n";
-    if (std::fwrite(line_.data(), 1, line_.size(), f_) != line_.size()) {
-      return IOError("writing " + path_);
-    }
-    ++count_;
-    return Status::OK();
-  }
-
-  // Closes the file; true if it holds any record.
-  Result<bool> Close() {
-    if (!f_) return false;
-    bool ok = std::fclose(f_) == 0;
-    f_ = nullptr;
-    if (!ok) return IOError("closing " + path_);
-    return count_ > 0;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-  FILE* f_ = nullptr;
-  std::string line_;
-  int64_t count_ = 0;
-};
 
 // One ingestion in progress: the source, the schema, the open part file, the counters.
 class Landing {
@@ -119,7 +68,7 @@ class Landing {
  private:
   Status Reject(const format::SourceRecord& r, std::string_view reason) {
     ++run_.records_rejected;
-    return dead_.Add(r, reason, run_.window_key);
+    return dead_.Add(r.position, reason, run_.window_key, r.payload);
   }
 
   Status StartPart() {
@@ -150,28 +99,8 @@ class Landing {
     return Status::OK();
   }
 
-  // Publishes a staged file. A key that exists was published by an earlier, interrupted run
-  // of this window: raw files are immutable, so the existing one is kept and described.
   Status Publish(const std::string& local, const std::string& key, PartitionInput* p = nullptr) {
-    Status st = store_.PublishFile(local, key);
-    if (st.code() != ErrorCode::kAlreadyExists) return st;
-    LogInfo("ingest " + run_.id + ": " + key + " exists from an interrupted run; keeping it");
-    if (!p) return Status::OK();
-    TARN_ASSIGN_OR_RETURN(auto info, store_.Stat(key));
-    TARN_ASSIGN_OR_RETURN(std::string bytes, store_.Get(key));
-    std::string copy = local + ".existing";
-    {
-      FILE* f = std::fopen(copy.c_str(), "wb");
-      if (!f) return IOError("cannot create " + copy);
-      std::fwrite(bytes.data(), 1, bytes.size(), f);
-      std::fclose(f);
-    }
-    auto summary = format::ReadAvroSummary(copy);
-    std::filesystem::remove(copy);
-    TARN_RETURN_IF_ERROR(summary.status().WithContext(key));
-    p->row_count = summary->rows;
-    p->size_bytes = info ? info->size : static_cast<int64_t>(bytes.size());
-    return Status::OK();
+    return PublishRawFile(store_, local, key, p);
   }
 
   storage::ObjectStore& store_;

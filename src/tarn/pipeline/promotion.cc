@@ -18,6 +18,7 @@
 #include "tarn/iceberg/table_update.h"
 #include "tarn/format/avro_reader.h"
 #include "tarn/lake/lake.h"
+#include "tarn/pipeline/zone_tables.h"
 #include "tarn/quality/alerts.h"
 #include "tarn/quality/profile.h"
 #include "tarn/quality/rules.h"
@@ -85,36 +86,6 @@ std::string DuckType(const std::string& t) {
   return it != kNames.end() ? it->second : t;
 }
 
-// The Iceberg type of a staged column.
-Result<std::shared_ptr<const schema::Type>> IcebergType(const engine::Column& c) {
-  auto make = [](TypeId id, int precision = 0, int scale = 0) {
-    auto t = std::make_shared<schema::Type>();
-    t->id = id;
-    t->precision = precision;
-    t->scale = scale;
-    return std::shared_ptr<const schema::Type>(t);
-  };
-  using engine::ColumnType;
-  switch (c.type) {
-    case ColumnType::kBoolean: return make(TypeId::kBoolean);
-    case ColumnType::kTinyInt: case ColumnType::kSmallInt: case ColumnType::kInteger:
-    case ColumnType::kUTinyInt: case ColumnType::kUSmallInt:
-      return make(TypeId::kInt);
-    case ColumnType::kBigInt: case ColumnType::kUInteger: return make(TypeId::kLong);
-    case ColumnType::kFloat: return make(TypeId::kFloat);
-    case ColumnType::kDouble: return make(TypeId::kDouble);
-    case ColumnType::kDecimal: return make(TypeId::kDecimal, c.precision, c.scale);
-    case ColumnType::kVarchar: return make(TypeId::kString);
-    case ColumnType::kBlob: return make(TypeId::kBinary);
-    case ColumnType::kUuid: return make(TypeId::kUuid);
-    case ColumnType::kDate: return make(TypeId::kDate);
-    case ColumnType::kTimestamp: return make(TypeId::kTimestamp);
-    case ColumnType::kTimestampTz: return make(TypeId::kTimestampTz);
-    default:
-      return FailedPrecondition("column " + c.name + " has type " + c.type_sql +
-                                ", which curated tables do not store; cast it in the promotion spec");
-  }
-}
 
 // Writes `text` to `path` atomically (temp file, fsync, rename).
 Status WriteFileAtomic(const fs::path& path, const std::string& text) {
@@ -466,40 +437,16 @@ class Promotion {
   }
 
   Result<std::unique_ptr<iceberg::Table>> TargetTable() {
-    auto existing = tables_.Load("curated", spec_.target);
-    if (existing.ok() || existing.status().code() != ErrorCode::kNotFound) return existing;
-    TARN_ASSIGN_OR_RETURN(engine::StatementShape shape,
-                          db_->Describe("SELECT * EXCLUDE (_tarn_partition, _tarn_order) FROM batch"));
-    std::vector<schema::NestedField> fields;
-    int id = 0;
-    for (const engine::Column& c : shape.columns) {
-      TARN_ASSIGN_OR_RETURN(auto type, IcebergType(c));
-      schema::NestedField f;
-      f.id = ++id;
-      f.name = c.name;
-      f.type = type;
-      fields.push_back(std::move(f));
-    }
-    TARN_ASSIGN_OR_RETURN(auto schema, schema::Schema::Make(fields));
-    iceberg::PartitionSpec spec;
-    for (const std::string& p : spec_.partition_by) {
-      auto field = iceberg::PartitionFieldFromText(schema, p);
-      if (!field.ok()) return FailedPrecondition("partition_by: " + field.status().message());
-      spec.fields.push_back(*field);
-    }
-    TARN_ASSIGN_OR_RETURN(auto md, iceberg::NewTableMetadata(
-                                       schema, spec, iceberg::SortOrder{},
-                                       tables_.DefaultLocation("curated", spec_.target),
-                                       {{"tarn.promoted-from", "raw." + ds_.name}}, NewUuid(),
-                                       Clock::System().Now() / 1000));
-    auto created = tables_.Create("curated", spec_.target, md);
-    if (created.status().code() == ErrorCode::kAlreadyExists) return tables_.Load("curated", spec_.target);
-    if (created.ok()) {
+    TARN_ASSIGN_OR_RETURN(auto target,
+                          LoadOrCreateTable(tables_, *db_, "curated", spec_.target,
+                                            "SELECT * EXCLUDE (_tarn_partition, _tarn_order) FROM batch",
+                                            spec_.partition_by, {{"tarn.promoted-from", "raw." + ds_.name}}));
+    if (target.created) {
       // The curated dataset in the control plane, beside its table.
       catalog::DatasetSpec d{ds_.source_id, spec_.target, "curated", ds_.owner, ds_.sla_hours};
       TARN_RETURN_IF_ERROR(cat_.UpsertDataset(d).status());
     }
-    return created;
+    return std::move(target.table);
   }
 
   Status Publish(const std::vector<catalog::Partition>& partitions,

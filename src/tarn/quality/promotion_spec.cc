@@ -1,5 +1,7 @@
 #include "tarn/quality/promotion_spec.h"
 
+#include "tarn/base/time.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
@@ -228,6 +230,88 @@ json RuleToJson(const Rule& r) {
   return out;
 }
 
+bool IsIdentifier(const std::string& s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  }
+  return true;
+}
+
+Result<int64_t> Duration(const json& obj, const char* field, const std::string& where) {
+  auto it = obj.find(field);
+  if (it == obj.end() || it->is_null()) return int64_t{-1};
+  if (!it->is_string()) return InvalidArgument(where + "." + field + " must be a duration such as 5m");
+  auto d = ParseDurationMicros(it->get<std::string>());
+  if (!d.ok()) return InvalidArgument(where + "." + field + ": " + d.status().message());
+  return *d;
+}
+
+// The streaming parts: watermark and windows.
+Status ParseStreaming(const json& doc, PromotionSpec* spec) {
+  if (auto w = doc.find("watermark"); w != doc.end() && !w->is_null()) {
+    if (!w->is_object()) return InvalidArgument("watermark must be a mapping");
+    TARN_RETURN_IF_ERROR(Known(*w, "watermark", {"allowed_lateness", "late_alert_rate"}));
+    TARN_ASSIGN_OR_RETURN(int64_t lateness, Duration(*w, "allowed_lateness", "watermark"));
+    if (lateness >= 0) spec->watermark.allowed_lateness_us = lateness;
+    TARN_ASSIGN_OR_RETURN(auto rate, Number(*w, "late_alert_rate", "watermark"));
+    if (rate) {
+      if (*rate < 0 || *rate > 1) return InvalidArgument("watermark.late_alert_rate must be between 0 and 1");
+      spec->watermark.late_alert_rate = *rate;
+    }
+  }
+  auto ws = doc.find("windows");
+  if (ws == doc.end() || ws->is_null()) return Status::OK();
+  if (!ws->is_array()) return InvalidArgument("windows must be a list");
+  std::set<std::string> names;
+  for (size_t i = 0; i < ws->size(); ++i) {
+    const json& w = (*ws)[i];
+    std::string where = "windows[" + std::to_string(i) + "]";
+    if (!w.is_object()) return InvalidArgument(where + " must be a mapping");
+    TARN_RETURN_IF_ERROR(Known(w, where, {"name", "size", "group_by", "measures"}));
+    WindowSpec window;
+    TARN_ASSIGN_OR_RETURN(window.name, String(w, "name", where, true));
+    if (!IsIdentifier(window.name)) {
+      return InvalidArgument(where + ": name '" + window.name + "' must be an identifier (letters, digits, '_')");
+    }
+    if (!names.insert(window.name).second) return InvalidArgument(where + ": a second window named " + window.name);
+    TARN_ASSIGN_OR_RETURN(window.size_us, Duration(w, "size", where));
+    if (window.size_us < 1'000'000) return InvalidArgument(where + ": 'size' is required, at least 1s");
+    TARN_ASSIGN_OR_RETURN(window.group_by, Strings(w, "group_by", where));
+    TARN_ASSIGN_OR_RETURN(window.measures, Mapping(w, "measures", where));
+    if (window.measures.empty()) return InvalidArgument(where + ": 'measures' is required");
+    for (const auto& [column, _] : window.measures) {
+      if (!IsIdentifier(column)) return InvalidArgument(where + ": measure name '" + column + "' must be an identifier");
+    }
+    spec->windows.push_back(std::move(window));
+  }
+  return Status::OK();
+}
+
+// A duration in the largest unit that divides it ("5m", "90s", "1500ms").
+std::string DurationText(int64_t us) {
+  for (auto [unit, micros] : {std::pair{"d", int64_t{86'400'000'000}}, {"h", int64_t{3'600'000'000}},
+                              {"m", int64_t{60'000'000}}, {"s", int64_t{1'000'000}}}) {
+    if (us != 0 && us % micros == 0) return std::to_string(us / micros) + unit;
+  }
+  return std::to_string(us / 1000) + "ms";
+}
+
+void AddStreamingJson(const PromotionSpec& spec, json* out) {
+  (*out)["watermark"] = {{"allowed_lateness", DurationText(spec.watermark.allowed_lateness_us)},
+                         {"late_alert_rate", spec.watermark.late_alert_rate}};
+  json windows = json::array();
+  for (const WindowSpec& w : spec.windows) {
+    json measures = json::object();
+    for (const auto& [k, v] : w.measures) measures[k] = v;
+    windows.push_back({{"name", w.name},
+                       {"size", DurationText(w.size_us)},
+                       {"group_by", w.group_by},
+                       {"measures", measures}});
+  }
+  (*out)["windows"] = windows;
+}
+
 }  // namespace
 
 std::string_view SeverityName(Severity s) { return s == Severity::kWarn ? "warn" : "block"; }
@@ -249,7 +333,7 @@ Result<PromotionSpec> ParsePromotionSpec(const std::string& text) {
   if (!doc.is_object()) return InvalidArgument("promotion spec must be a mapping");
   const std::string top = "promotion spec";
   TARN_RETURN_IF_ERROR(Known(doc, top, {"target", "key", "event_time", "partition_by", "cast",
-                                        "clean", "quality", "alerts"}));
+                                        "clean", "quality", "alerts", "watermark", "windows"}));
   PromotionSpec spec;
   TARN_ASSIGN_OR_RETURN(spec.target, String(doc, "target", top, true));
   for (char c : spec.target) {
@@ -268,6 +352,7 @@ Result<PromotionSpec> ParsePromotionSpec(const std::string& text) {
     if (!it->is_array()) return InvalidArgument(top + ": 'alerts' must be a list");
     spec.alerts_json = it->dump();
   }
+  TARN_RETURN_IF_ERROR(ParseStreaming(doc, &spec));
   if (auto q = doc.find("quality"); q != doc.end() && !q->is_null()) {
     if (!q->is_object()) return InvalidArgument("quality must be a mapping");
     TARN_RETURN_IF_ERROR(Known(*q, "quality", {"rules", "anomaly"}));
@@ -335,6 +420,7 @@ std::string PromotionSpecToJson(const PromotionSpec& spec) {
                   {"block", spec.anomaly.block},
                   {"min_history", spec.anomaly.min_history}}}}},
               {"alerts", json::parse(spec.alerts_json)}};
+  AddStreamingJson(spec, &out);
   return out.dump();
 }
 

@@ -49,6 +49,23 @@ struct AnomalySpec {
   int min_history = 5;  // fewer comparable partitions: no score
 };
 
+// Streaming datasets: watermark = max event time seen - allowed_lateness; an event behind it
+// is late. An alert goes out when a batch's late fraction exceeds late_alert_rate.
+struct WatermarkSpec {
+  int64_t allowed_lateness_us = 5ll * 60 * 1'000'000;
+  double late_alert_rate = 0.05;
+};
+
+// An event-time windowed aggregate of the curated table, published to serving.<name> once the
+// watermark passes each window's end: window_start, window_end, the group_by columns and one
+// column per measure (a SQL aggregate over curated columns).
+struct WindowSpec {
+  std::string name;
+  int64_t size_us = 0;
+  std::vector<std::string> group_by;
+  std::vector<std::pair<std::string, std::string>> measures;  // column -> aggregate, in order
+};
+
 struct PromotionSpec {
   std::string target;                // curated dataset / table name
   std::vector<std::string> key;      // dedup key columns
@@ -59,6 +76,8 @@ struct PromotionSpec {
   std::vector<Rule> rules;
   AnomalySpec anomaly;
   std::string alerts_json = "[]";    // the alerts list, as JSON (see alerts.h)
+  WatermarkSpec watermark;
+  std::vector<WindowSpec> windows;
 };
 
 // Parses YAML (or JSON, which is YAML). Errors: kInvalidArgument naming the field (unknown

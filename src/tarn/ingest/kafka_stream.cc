@@ -162,6 +162,7 @@ struct KafkaStream::Impl {
       metrics.bytes_per_second = metrics.bytes / secs;
     }
     for (const auto& f : landed->files) assigned[f.partition] = f.last_offset + 1;
+    RefreshLag();
     if (options.on_landed) options.on_landed(*landed);
   }
 

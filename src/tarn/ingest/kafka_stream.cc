@@ -75,6 +75,7 @@ struct KafkaStream::Impl {
   UnixMicros batch_opened = 0;  // when the pending batch took its first record
   UnixMicros lag_refreshed = 0;
   Status fatal;
+  std::atomic<int64_t> consumed{0};
 
   mutable std::mutex mu;
   StreamMetrics metrics;
@@ -235,6 +236,7 @@ struct KafkaStream::Impl {
     }
     if (!assigned.count(m->partition)) return;  // from before a rebalance
     if (lander->pending_records() == 0) batch_opened = Clock::System().Now();
+    consumed.fetch_add(1, std::memory_order_relaxed);
     std::string_view payload(static_cast<const char*>(m->payload), m->len);
     Status st = lander->Add(m->partition, m->offset, payload);
     if (st.ok()) return;
@@ -294,7 +296,9 @@ Status KafkaStream::Run(const std::atomic<bool>& stop) { return impl_->Run(stop)
 
 StreamMetrics KafkaStream::Metrics() const {
   std::lock_guard lock(impl_->mu);
-  return impl_->metrics;
+  StreamMetrics m = impl_->metrics;
+  m.consumed = impl_->consumed.load(std::memory_order_relaxed);
+  return m;
 }
 
 }  // namespace tarn::ingest

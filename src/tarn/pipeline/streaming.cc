@@ -35,6 +35,7 @@ std::string StreamStatusToJson(const StreamPipelineStatus& s) {
   const ingest::StreamMetrics& m = s.ingest;
   json out = {{"dataset", s.dataset},
               {"started_at", FormatIsoTimestamp(m.started_at)},
+              {"consumed", m.consumed},
               {"events", m.events},
               {"bytes", m.bytes},
               {"rejected", m.rejected},

@@ -137,7 +137,7 @@ struct StreamLander::Impl {
   Impl(catalog::CatalogService& c, storage::ObjectStore& s) : catalog(c), store(s) {}
   ~Impl() {
     Clear();
-    avro_value_decref(&value);
+    if (value.iface) avro_value_decref(&value);
   }
 
   std::string Staging(const std::string& name) const {

@@ -379,7 +379,8 @@ class SessionImpl final : public Session {
       std::string full_name = ref.zone + "." + ref.name;
       TARN_ASSIGN_OR_RETURN(const iceberg::Snapshot* snapshot,
                             SnapshotFor(full_name, metadata, ref.time_travel));
-      auto plan = iceberg::PlanScan(metadata, snapshot, ref.filter, *tables_.io());
+      auto plan = iceberg::PlanScan(metadata, snapshot, ref.filter, *tables_.io(),
+                                    {.column_stats = false});
       if (!plan.ok()) return plan.status().WithContext("planning " + full_name);
       TARN_ASSIGN_OR_RETURN(std::string scan,
                             engine::IcebergScanSql(*plan, *metadata.CurrentSchema(), *tables_.io()));

@@ -66,6 +66,12 @@ class QueryCursor {
   virtual Result<bool> Next(Row* row) = 0;
 };
 
+// A running statement's columns and its rows as text (DuckDb::ExecuteText).
+struct TextResult {
+  std::vector<Column> columns;
+  std::unique_ptr<QueryCursor> cursor;
+};
+
 // Appends rows to a table (DuckDB's appender: far faster than INSERTs). One value per column
 // in order, then EndRow. Values of another type are cast to the column's. Errors are sticky
 // and reported by EndRow/Close. Not thread-safe; lives no longer than its DuckDb.
@@ -108,6 +114,13 @@ class DuckDb {
                                                const std::vector<std::string>& params);
   // Execute with NULLs among the parameters.
   Result<std::unique_ptr<QueryCursor>> ExecuteParams(const std::string& sql, const Params& params);
+  // Starts `sql`, whatever its column types, preparing it once (Execute of a cast wrapper after
+  // Describe would bind it twice): its columns, typed as `params` bind, and its rows as text,
+  // each value as DuckDB's VARCHAR cast of it except BLOB values, which are lowercase hex
+  // digits. Column names are Describe's, except that where the column types depend on the
+  // parameters' values, duplicate names come back made unique (a, a_1). `params` bind as in
+  // ExecuteParams. Errors: as Execute.
+  Result<TextResult> ExecuteText(const std::string& sql, const Params& params);
   // An appender to the table main.`table`. Errors: kInvalidArgument (no such table).
   Result<std::unique_ptr<Appender>> Append(const std::string& table);
   // Prepares `sql` without running it. Errors: as Execute.

@@ -228,19 +228,9 @@ class SessionImpl final : public Session {
       return std::unique_ptr<ResultStream>(std::make_unique<VectorStream>(
           std::vector<Column>{Column{"explain", ColumnType::kVarchar, "VARCHAR"}}, std::move(rows)));
     }
-    TARN_ASSIGN_OR_RETURN(engine::StatementShape shape, db_->Describe(r.sql));
-    std::string outputs, names;
-    for (size_t i = 0; i < shape.columns.size(); ++i) {
-      std::string c = "c" + std::to_string(i);
-      names += (i ? ", " : "") + c;
-      outputs += i ? ", " : "";
-      outputs += shape.columns[i].type == ColumnType::kBlob ? "lower(hex(" + c + "))"
-                                                            : "CAST(" + c + " AS VARCHAR)";
-    }
-    std::string wrapped = "SELECT " + outputs + " FROM (" + r.sql + "\n) AS __tarn_q(" + names + ")";
-    TARN_ASSIGN_OR_RETURN(auto cursor, db_->ExecuteParams(wrapped, params));
-    return std::unique_ptr<ResultStream>(
-        std::make_unique<CursorStream>(this, std::move(shape.columns), std::move(cursor)));
+    TARN_ASSIGN_OR_RETURN(engine::TextResult result, db_->ExecuteText(r.sql, params));
+    return std::unique_ptr<ResultStream>(std::make_unique<CursorStream>(
+        this, std::move(result.columns), std::move(result.cursor)));
   }
 
   std::vector<Row> ExplainRows(const Rewritten& r) {

@@ -50,7 +50,8 @@ struct StatementShape {
 // Where a sandboxed database may read (and COPY may write: callers decide which statements
 // run): nothing outside `readable_directories` (absolute paths
 // ending in '/'), no extensions loaded or installed, no settings changed after opening (the
-// configuration is locked), time zone UTC.
+// configuration is locked), time zone UTC. It keeps no cache of file contents (DuckDB's
+// external file cache is off).
 struct SandboxOptions {
   std::vector<std::string> readable_directories;
   int64_t memory_limit_bytes = 0;  // 0 = DuckDB's default

@@ -227,6 +227,34 @@ TEST_F(ColumnBoundsScanTest, NullTestsUseNullAndValueCounts) {
   EXPECT_EQ(plan.metrics.manifests_skipped, 0);
 }
 
+TEST(ScanTest, ColumnStatsCanBeLeftOutOfThePlan) {
+  TableBuilder t(TestSchema(), {Spec(0, {{3, 1000, "region", {Transform::kIdentity}}})});
+  auto e = Entry("mem://t/data/a", {Literal::String("eu")});
+  SetMetrics(&e, 4, Literal::Long(1), Literal::Long(9), 10, 0);
+  e.data_file.column_sizes[4] = 80;
+  e.data_file.nan_value_counts[5] = 0;
+  e.data_file.split_offsets = {4, 400};
+  e.data_file.sort_order_id = 0;
+  auto skipped = Entry("mem://t/data/b", {Literal::String("eu")});
+  SetMetrics(&skipped, 4, Literal::Long(20), Literal::Long(29), 10, 0);
+  t.Commit({t.Manifest(0, FileContent::kData, {e, skipped})});
+
+  Filter filter = {P("v", Op::kLt, {Literal::Long(10)})};
+  auto without = PlanScan(t.metadata(), t.current(), filter, t.io(), {.column_stats = false});
+  ASSERT_TRUE(without.ok()) << without.status().ToString();
+  ASSERT_EQ(without->tasks.size(), 1u);
+  EXPECT_EQ(without->metrics.data_files_skipped, 1);
+  DataFile expected = Plan(t, filter).tasks.at(0).data_file;
+  EXPECT_EQ(expected.split_offsets, e.data_file.split_offsets);
+  expected.column_sizes.clear();
+  expected.value_counts.clear();
+  expected.null_value_counts.clear();
+  expected.nan_value_counts.clear();
+  expected.lower_bounds.clear();
+  expected.upper_bounds.clear();
+  EXPECT_TRUE(without->tasks[0].data_file == expected);
+}
+
 TEST(ScanTest, FloatUpperBoundsIgnoredUnlessTheFileHasNoNaN) {
   TableBuilder t(TestSchema(), {Spec(0)});
   auto maybe_nan = Entry("mem://t/data/maybe-nan", {});

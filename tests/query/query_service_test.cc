@@ -140,6 +140,25 @@ TEST_F(QueryServiceTest, ColumnsAndParametersAreDescribed) {
   EXPECT_EQ(info->parameter_types[0], ColumnType::kBigInt);
   EXPECT_EQ(One("SELECT count(*) FROM curated.events WHERE id < $1 AND country = $2", {"30", "US"}), "10");
   EXPECT_EQ(One("SELECT count(*) FROM curated.events WHERE country IS NOT DISTINCT FROM $1", {std::nullopt}), "0");
+  // Columns whose types only the parameters' values decide; BLOBs as hex digits.
+  auto stream = session_->Execute(
+      "SELECT CAST($1 AS INTEGER) + 1 AS p, $2 AS n, '\\xFF'::BLOB AS b "
+      "FROM curated.events LIMIT 1",
+      {"41", "x"});
+  ASSERT_TRUE(stream.ok()) << stream.status().ToString();
+  const std::vector<Column>& columns = (*stream)->columns();
+  ASSERT_EQ(columns.size(), 3u);
+  EXPECT_EQ(columns[0].type, ColumnType::kInteger);
+  EXPECT_EQ(columns[1].name, "n");
+  EXPECT_EQ(columns[2].type, ColumnType::kBlob);
+  Row row;
+  ASSERT_TRUE((*stream)->Next(&row).value());
+  EXPECT_EQ(row, (Row{"42", "x", "ff"}));
+  // Duplicate names stay as written.
+  stream = session_->Execute("SELECT id AS n, country AS n FROM curated.events LIMIT 1", {});
+  ASSERT_TRUE(stream.ok()) << stream.status().ToString();
+  ASSERT_EQ((*stream)->columns().size(), 2u);
+  EXPECT_EQ((*stream)->columns()[1].name, "n");
 }
 
 TEST_F(QueryServiceTest, OneDayQueryScansOnlyThatDaysFile) {

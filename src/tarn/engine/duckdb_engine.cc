@@ -2,6 +2,9 @@
 
 #include <duckdb.h>
 
+#include <cctype>
+#include <optional>
+
 #include "tarn/engine/iceberg_functions.h"
 
 namespace tarn::engine {
@@ -20,16 +23,39 @@ Status DuckDbError(const char* message) {
   return InvalidArgument(msg);
 }
 
+// Where a cursor's output column comes from: a VARCHAR column of the result, or a BLOB column
+// rendered as hex digits.
+struct Source {
+  idx_t column = 0;
+  bool hex = false;
+};
+
+void AppendHex(const char* bytes, size_t n, std::string* out) {
+  static const char kHex[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char c = static_cast<unsigned char>(bytes[i]);
+    out->push_back(kHex[c >> 4]);
+    out->push_back(kHex[c & 15]);
+  }
+}
+
+// Rows of a started statement, whose handles it owns. Its output columns are the result's,
+// unless Select chooses others.
 class DuckDbCursor final : public QueryCursor {
  public:
   DuckDbCursor(duckdb_prepared_statement stmt, duckdb_pending_result pending, duckdb_result result)
-      : stmt_(stmt), pending_(pending), result_(result), ncols_(duckdb_column_count(&result_)) {}
+      : stmt_(stmt), pending_(pending), result_(result), ncols_(duckdb_column_count(&result_)) {
+    for (idx_t c = 0; c < ncols_; ++c) sources_.push_back(Source{c, false});
+  }
   ~DuckDbCursor() override {
     if (chunk_) duckdb_destroy_data_chunk(&chunk_);
     duckdb_destroy_result(&result_);
     duckdb_destroy_pending(&pending_);
     duckdb_destroy_prepare(&stmt_);
   }
+
+  duckdb_result* result() { return &result_; }
+  void Select(std::vector<Source> sources) { sources_ = std::move(sources); }
 
   Status CheckVarchar() {
     for (idx_t c = 0; c < ncols_; ++c) {
@@ -61,12 +87,19 @@ class DuckDbCursor final : public QueryCursor {
         validity_[c] = duckdb_vector_get_validity(v);
       }
     }
-    row->resize(ncols_);
-    for (idx_t c = 0; c < ncols_; ++c) {
-      if (validity_[c] && !duckdb_validity_row_is_valid(validity_[c], pos_)) {
+    row->resize(sources_.size());
+    for (size_t c = 0; c < sources_.size(); ++c) {
+      const Source& source = sources_[c];
+      uint64_t* validity = validity_[source.column];
+      if (validity && !duckdb_validity_row_is_valid(validity, pos_)) {
         (*row)[c].reset();
+        continue;
+      }
+      duckdb_string_t* s = &data_[source.column][pos_];
+      if (source.hex) {
+        (*row)[c].emplace();
+        AppendHex(duckdb_string_t_data(s), duckdb_string_t_length(*s), &*(*row)[c]);
       } else {
-        duckdb_string_t* s = &data_[c][pos_];
         (*row)[c].emplace(duckdb_string_t_data(s), duckdb_string_t_length(*s));
       }
     }
@@ -82,6 +115,7 @@ class DuckDbCursor final : public QueryCursor {
   duckdb_data_chunk chunk_ = nullptr;
   idx_t pos_ = 0, size_ = 0;
   bool done_ = false;
+  std::vector<Source> sources_;
   std::vector<duckdb_string_t*> data_;
   std::vector<uint64_t*> validity_;
 };
@@ -199,6 +233,10 @@ Result<std::unique_ptr<DuckDb>> DuckDb::OpenSandboxed(const SandboxOptions& opti
     settings.emplace_back("memory_limit", std::to_string(options.memory_limit_bytes) + "B");
   }
   if (options.threads > 0) settings.emplace_back("threads", std::to_string(options.threads));
+  // No copy of the file bytes read in this database's memory: the OS page cache holds them once
+  // for every session. The cache's bookkeeping also leaves the heap of the thread that ran the
+  // queries fragmented, which made its later statements' planning ~50% slower.
+  settings.emplace_back("enable_external_file_cache", "false");
   TARN_ASSIGN_OR_RETURN(auto db, OpenWith(settings));
   // Order matters: the readable directories first, then external access off, then the lock.
   std::string dirs;
@@ -294,18 +332,26 @@ Result<std::unique_ptr<QueryCursor>> DuckDb::Execute(const std::string& sql,
   return ExecuteParams(sql, Params(params.begin(), params.end()));
 }
 
-Result<std::unique_ptr<QueryCursor>> DuckDb::ExecuteParams(const std::string& sql,
-                                                           const Params& params) {
+namespace {
+
+Result<duckdb_prepared_statement> Prepare(duckdb_connection conn, const std::string& sql) {
   duckdb_prepared_statement stmt = nullptr;
-  if (duckdb_prepare(h_->conn, sql.c_str(), &stmt) != DuckDBSuccess) {
+  if (duckdb_prepare(conn, sql.c_str(), &stmt) != DuckDBSuccess) {
     Status err = DuckDbError(duckdb_prepare_error(stmt));
     duckdb_destroy_prepare(&stmt);
     return err;
   }
+  return stmt;
+}
+
+// Binds `params` to `stmt` and starts it streaming; the cursor owns `stmt`, which is destroyed
+// on errors.
+Result<std::unique_ptr<DuckDbCursor>> Start(duckdb_prepared_statement stmt, const Params& params) {
   if (params.size() != duckdb_nparams(stmt)) {
+    Status err = InvalidArgument("the statement takes " + std::to_string(duckdb_nparams(stmt)) +
+                                 " parameters, " + std::to_string(params.size()) + " given");
     duckdb_destroy_prepare(&stmt);
-    return InvalidArgument("the statement takes " + std::to_string(duckdb_nparams(stmt)) +
-                           " parameters, " + std::to_string(params.size()) + " given");
+    return err;
   }
   for (size_t i = 0; i < params.size(); ++i) {
     duckdb_state bound = params[i] ? duckdb_bind_varchar(stmt, i + 1, params[i]->c_str())
@@ -330,18 +376,89 @@ Result<std::unique_ptr<QueryCursor>> DuckDb::ExecuteParams(const std::string& sq
     duckdb_destroy_prepare(&stmt);
     return err;
   }
-  auto cursor = std::make_unique<DuckDbCursor>(stmt, pending, result);
+  return std::make_unique<DuckDbCursor>(stmt, pending, result);
+}
+
+// Result column `c` of a prepared statement, named.
+Column PreparedColumn(duckdb_prepared_statement stmt, idx_t c) {
+  duckdb_logical_type t = duckdb_prepared_statement_column_logical_type(stmt, c);
+  Column col = DescribeType(t);
+  duckdb_destroy_logical_type(&t);
+  const char* name = duckdb_prepared_statement_column_name(stmt, c);  // ours to free
+  col.name = name ? name : "";
+  duckdb_free(const_cast<char*>(name));
+  return col;
+}
+
+// Column `c` of a started statement (its types known also where the prepared statement's
+// were not: parameters DuckDB types only when bound).
+Column ResultColumn(duckdb_result* result, idx_t c) {
+  duckdb_logical_type t = duckdb_column_logical_type(result, c);
+  Column col = DescribeType(t);
+  duckdb_destroy_logical_type(&t);
+  const char* name = duckdb_column_name(result, c);  // the result's
+  col.name = name ? name : "";
+  return col;
+}
+
+// Whether a subquery may have renamed the column: DuckDB makes duplicate names unique by
+// appending _1, _2, ...
+bool MayBeRenamed(const std::string& name) {
+  size_t digits = name.size();
+  while (digits > 0 && std::isdigit(static_cast<unsigned char>(name[digits - 1]))) --digits;
+  return digits < name.size() && digits > 0 && name[digits - 1] == '_';
+}
+
+}  // namespace
+
+Result<std::unique_ptr<QueryCursor>> DuckDb::ExecuteParams(const std::string& sql,
+                                                           const Params& params) {
+  TARN_ASSIGN_OR_RETURN(duckdb_prepared_statement stmt, Prepare(h_->conn, sql));
+  TARN_ASSIGN_OR_RETURN(auto cursor, Start(stmt, params));
   TARN_RETURN_IF_ERROR(cursor->CheckVarchar());
   return std::unique_ptr<QueryCursor>(std::move(cursor));
 }
 
-Result<StatementShape> DuckDb::Describe(const std::string& sql) {
-  duckdb_prepared_statement stmt = nullptr;
-  if (duckdb_prepare(h_->conn, sql.c_str(), &stmt) != DuckDBSuccess) {
-    Status err = DuckDbError(duckdb_prepare_error(stmt));
-    duckdb_destroy_prepare(&stmt);
-    return err;
+Result<TextResult> DuckDb::ExecuteText(const std::string& sql, const Params& params) {
+  // One statement gives the columns and their text: the columns themselves (for their names and
+  // types, and BLOBs' bytes) followed by their VARCHAR casts.
+  auto stmt = Prepare(h_->conn, "SELECT *, CAST(COLUMNS(*) AS VARCHAR) FROM (" + sql +
+                                    "\n) AS __tarn_q");
+  if (!stmt.ok()) {
+    // DuckDB's message about the statement as written, not about the wrapper.
+    TARN_RETURN_IF_ERROR(Describe(sql).status());
+    return stmt.status();
   }
+  // A subquery makes duplicate column names unique (a, a -> a, a_1): then the names come from
+  // the statement alone, prepared before this one starts (a prepare ends a running statement).
+  std::optional<StatementShape> own;
+  for (idx_t c = 0; c < duckdb_prepared_statement_column_count(*stmt) / 2 && !own; ++c) {
+    if (!MayBeRenamed(PreparedColumn(*stmt, c).name)) continue;
+    auto shape = Describe(sql);
+    if (!shape.ok()) {
+      duckdb_destroy_prepare(&*stmt);
+      return shape.status();
+    }
+    own = std::move(*shape);
+  }
+  TARN_ASSIGN_OR_RETURN(auto cursor, Start(*stmt, params));
+  TextResult out;
+  idx_t n = duckdb_column_count(cursor->result()) / 2;
+  std::vector<Source> sources;
+  for (idx_t c = 0; c < n; ++c) {
+    Column col = ResultColumn(cursor->result(), c);
+    if (own && own->columns.size() == n) col.name = own->columns[c].name;
+    bool blob = col.type == ColumnType::kBlob;
+    sources.push_back(Source{blob ? c : n + c, blob});
+    out.columns.push_back(std::move(col));
+  }
+  cursor->Select(std::move(sources));
+  out.cursor = std::move(cursor);
+  return out;
+}
+
+Result<StatementShape> DuckDb::Describe(const std::string& sql) {
+  TARN_ASSIGN_OR_RETURN(duckdb_prepared_statement stmt, Prepare(h_->conn, sql));
   StatementShape shape;
   for (idx_t i = 1; i <= duckdb_nparams(stmt); ++i) {
     duckdb_logical_type t = duckdb_param_logical_type(stmt, i);
@@ -352,13 +469,7 @@ Result<StatementShape> DuckDb::Describe(const std::string& sql) {
     if (t) duckdb_destroy_logical_type(&t);
   }
   for (idx_t c = 0; c < duckdb_prepared_statement_column_count(stmt); ++c) {
-    duckdb_logical_type t = duckdb_prepared_statement_column_logical_type(stmt, c);
-    Column col = DescribeType(t);
-    duckdb_destroy_logical_type(&t);
-    const char* name = duckdb_prepared_statement_column_name(stmt, c);  // ours to free
-    col.name = name ? name : "";
-    duckdb_free(const_cast<char*>(name));
-    shape.columns.push_back(std::move(col));
+    shape.columns.push_back(PreparedColumn(stmt, c));
   }
   duckdb_destroy_prepare(&stmt);
   return shape;

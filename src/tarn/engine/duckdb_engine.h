@@ -50,7 +50,8 @@ struct StatementShape {
 // Where a sandboxed database may read (and COPY may write: callers decide which statements
 // run): nothing outside `readable_directories` (absolute paths
 // ending in '/'), no extensions loaded or installed, no settings changed after opening (the
-// configuration is locked), time zone UTC.
+// configuration is locked), time zone UTC. It keeps no cache of file contents (DuckDB's
+// external file cache is off).
 struct SandboxOptions {
   std::vector<std::string> readable_directories;
   int64_t memory_limit_bytes = 0;  // 0 = DuckDB's default
@@ -64,6 +65,12 @@ class QueryCursor {
   virtual ~QueryCursor() = default;
   // Fills `row`; false at the end. Errors: kInvalidArgument (DuckDB's execution error).
   virtual Result<bool> Next(Row* row) = 0;
+};
+
+// A running statement's columns and its rows as text (DuckDb::ExecuteText).
+struct TextResult {
+  std::vector<Column> columns;
+  std::unique_ptr<QueryCursor> cursor;
 };
 
 // Appends rows to a table (DuckDB's appender: far faster than INSERTs). One value per column
@@ -108,6 +115,13 @@ class DuckDb {
                                                const std::vector<std::string>& params);
   // Execute with NULLs among the parameters.
   Result<std::unique_ptr<QueryCursor>> ExecuteParams(const std::string& sql, const Params& params);
+  // Starts `sql`, whatever its column types, preparing it once (Execute of a cast wrapper after
+  // Describe would bind it twice): its columns, typed as `params` bind, and its rows as text,
+  // each value as DuckDB's VARCHAR cast of it except BLOB values, which are lowercase hex
+  // digits. Column names are Describe's, except that where the column types depend on the
+  // parameters' values, duplicate names come back made unique (a, a_1). `params` bind as in
+  // ExecuteParams. Errors: as Execute.
+  Result<TextResult> ExecuteText(const std::string& sql, const Params& params);
   // An appender to the table main.`table`. Errors: kInvalidArgument (no such table).
   Result<std::unique_ptr<Appender>> Append(const std::string& table);
   // Prepares `sql` without running it. Errors: as Execute.

@@ -39,6 +39,8 @@ struct DataFile {
   std::vector<int64_t> split_offsets;
   std::vector<int> equality_ids;              // equality deletes only
   std::optional<int> sort_order_id;
+
+  bool operator==(const DataFile&) const = default;
 };
 
 enum class EntryStatus { kExisting = 0, kAdded = 1, kDeleted = 2 };

@@ -94,14 +94,31 @@ bool MetricsMightMatch(const DataFile& file, const BoundPredicate& bp) {
   return MightMatch(bp.pred, s);
 }
 
+// `file` without its column metrics: every other field copied.
+DataFile WithoutColumnStats(const DataFile& file) {
+  DataFile out;
+  out.content = file.content;
+  out.file_path = file.file_path;
+  out.file_format = file.file_format;
+  out.partition = file.partition;
+  out.record_count = file.record_count;
+  out.file_size_in_bytes = file.file_size_in_bytes;
+  out.split_offsets = file.split_offsets;
+  out.equality_ids = file.equality_ids;
+  out.sort_order_id = file.sort_order_id;
+  return out;
+}
+
 class Planner {
  public:
   Planner(const TableMetadata& metadata, const Snapshot& snapshot,
-          std::vector<BoundPredicate> filter, FileIO& io, ScanPlan* plan)
+          std::vector<BoundPredicate> filter, FileIO& io, const ScanOptions& options,
+          ScanPlan* plan)
       : metadata_(metadata),
         snapshot_(snapshot),
         filter_(std::move(filter)),
         io_(io),
+        options_(options),
         plan_(plan) {}
 
   Status Run() {
@@ -165,7 +182,7 @@ class Planner {
     FileScanTask& task = plan_->tasks.emplace_back();
     task.spec_id = m.partition_spec_id;
     task.data_sequence_number = e.sequence_number.value_or(m.sequence_number);
-    task.data_file = e.data_file;
+    task.data_file = options_.column_stats ? e.data_file : WithoutColumnStats(e.data_file);
     if (!deletes_.empty()) {
       deletes_.AppendApplicable(task.data_file, task.spec_id, task.data_sequence_number,
                                 &task.deletes);
@@ -210,6 +227,7 @@ class Planner {
   const Snapshot& snapshot_;
   std::vector<BoundPredicate> filter_;
   FileIO& io_;
+  const ScanOptions& options_;
   ManifestCache& cache_ = ManifestCache::Global();
   ScanPlan* plan_;
   std::map<int, SpecFilter> specs_;
@@ -224,7 +242,7 @@ double MillisSince(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 Result<ScanPlan> PlanScan(const TableMetadata& metadata, const Snapshot* snapshot,
-                          const Filter& filter, FileIO& io) {
+                          const Filter& filter, FileIO& io, const ScanOptions& options) {
   auto start = std::chrono::steady_clock::now();
   const schema::Schema* schema = metadata.CurrentSchema();
   if (!schema) {
@@ -236,7 +254,7 @@ Result<ScanPlan> PlanScan(const TableMetadata& metadata, const Snapshot* snapsho
   plan.schema_id = metadata.current_schema_id;
   if (snapshot) {
     plan.snapshot_id = snapshot->snapshot_id;
-    Planner planner(metadata, *snapshot, std::move(bound), io, &plan);
+    Planner planner(metadata, *snapshot, std::move(bound), io, options, &plan);
     Status st = planner.Run();
     if (!st.ok()) return st.WithContext("snapshot " + std::to_string(snapshot->snapshot_id));
   }

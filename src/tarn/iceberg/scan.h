@@ -45,12 +45,20 @@ struct ScanPlan {
   ScanMetrics metrics;
 };
 
+struct ScanOptions {
+  // Whether the tasks' data files keep their column metrics (column_sizes, value_counts,
+  // null_value_counts, nan_value_counts, lower_bounds, upper_bounds; planning uses them either
+  // way). A reader that needs only the files leaves them out: a plan of thousands of files is
+  // then several times cheaper to build and to free. Attached delete files keep theirs.
+  bool column_stats = true;
+};
+
 // Plans a scan of `snapshot` (null = an empty table) with `filter` bound against the current
 // schema (the table's current schema, also for time travel: readers project by field id; the
 // literal conversions accepted are BindFilter's, scan_filter.h).
 // Errors: kInvalidArgument (a column not in the schema, a literal of the wrong type), kNotFound
 // / kIOError / kCorruption from reading manifests.
 Result<ScanPlan> PlanScan(const TableMetadata& metadata, const Snapshot* snapshot,
-                          const Filter& filter, FileIO& io);
+                          const Filter& filter, FileIO& io, const ScanOptions& options = {});
 
 }  // namespace tarn::iceberg

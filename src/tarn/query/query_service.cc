@@ -228,19 +228,9 @@ class SessionImpl final : public Session {
       return std::unique_ptr<ResultStream>(std::make_unique<VectorStream>(
           std::vector<Column>{Column{"explain", ColumnType::kVarchar, "VARCHAR"}}, std::move(rows)));
     }
-    TARN_ASSIGN_OR_RETURN(engine::StatementShape shape, db_->Describe(r.sql));
-    std::string outputs, names;
-    for (size_t i = 0; i < shape.columns.size(); ++i) {
-      std::string c = "c" + std::to_string(i);
-      names += (i ? ", " : "") + c;
-      outputs += i ? ", " : "";
-      outputs += shape.columns[i].type == ColumnType::kBlob ? "lower(hex(" + c + "))"
-                                                            : "CAST(" + c + " AS VARCHAR)";
-    }
-    std::string wrapped = "SELECT " + outputs + " FROM (" + r.sql + "\n) AS __tarn_q(" + names + ")";
-    TARN_ASSIGN_OR_RETURN(auto cursor, db_->ExecuteParams(wrapped, params));
-    return std::unique_ptr<ResultStream>(
-        std::make_unique<CursorStream>(this, std::move(shape.columns), std::move(cursor)));
+    TARN_ASSIGN_OR_RETURN(engine::TextResult result, db_->ExecuteText(r.sql, params));
+    return std::unique_ptr<ResultStream>(std::make_unique<CursorStream>(
+        this, std::move(result.columns), std::move(result.cursor)));
   }
 
   std::vector<Row> ExplainRows(const Rewritten& r) {
@@ -379,7 +369,8 @@ class SessionImpl final : public Session {
       std::string full_name = ref.zone + "." + ref.name;
       TARN_ASSIGN_OR_RETURN(const iceberg::Snapshot* snapshot,
                             SnapshotFor(full_name, metadata, ref.time_travel));
-      auto plan = iceberg::PlanScan(metadata, snapshot, ref.filter, *tables_.io());
+      auto plan = iceberg::PlanScan(metadata, snapshot, ref.filter, *tables_.io(),
+                                    {.column_stats = false});
       if (!plan.ok()) return plan.status().WithContext("planning " + full_name);
       TARN_ASSIGN_OR_RETURN(std::string scan,
                             engine::IcebergScanSql(*plan, *metadata.CurrentSchema(), *tables_.io()));

@@ -1,6 +1,7 @@
 #include "tarn/quality/promotion_spec.h"
 
 #include "tarn/base/time.h"
+#include "tarn/schema/cdc_envelope.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -288,6 +289,20 @@ Status ParseStreaming(const json& doc, PromotionSpec* spec) {
   return Status::OK();
 }
 
+Status ParseCdc(const json& doc, PromotionSpec* spec) {
+  auto c = doc.find("cdc");
+  if (c == doc.end() || c->is_null()) return Status::OK();
+  if (!c->is_object()) return InvalidArgument("cdc must be a mapping such as {format: debezium}");
+  TARN_RETURN_IF_ERROR(Known(*c, "cdc", {"format"}));
+  CdcSpec cdc;
+  TARN_ASSIGN_OR_RETURN(cdc.format, String(*c, "format", "cdc", true));
+  if (cdc.format != "debezium") {
+    return InvalidArgument("cdc.format '" + cdc.format + "' is not supported (debezium)");
+  }
+  spec->cdc = cdc;
+  return Status::OK();
+}
+
 // A duration in the largest unit that divides it ("5m", "90s", "1500ms").
 std::string DurationText(int64_t us) {
   for (auto [unit, micros] : {std::pair{"d", int64_t{86'400'000'000}}, {"h", int64_t{3'600'000'000}},
@@ -333,7 +348,8 @@ Result<PromotionSpec> ParsePromotionSpec(const std::string& text) {
   if (!doc.is_object()) return InvalidArgument("promotion spec must be a mapping");
   const std::string top = "promotion spec";
   TARN_RETURN_IF_ERROR(Known(doc, top, {"target", "key", "event_time", "partition_by", "cast",
-                                        "clean", "quality", "alerts", "watermark", "windows"}));
+                                        "clean", "quality", "alerts", "watermark", "windows",
+                                        "cdc"}));
   PromotionSpec spec;
   TARN_ASSIGN_OR_RETURN(spec.target, String(doc, "target", top, true));
   for (char c : spec.target) {
@@ -353,6 +369,7 @@ Result<PromotionSpec> ParsePromotionSpec(const std::string& text) {
     spec.alerts_json = it->dump();
   }
   TARN_RETURN_IF_ERROR(ParseStreaming(doc, &spec));
+  TARN_RETURN_IF_ERROR(ParseCdc(doc, &spec));
   if (auto q = doc.find("quality"); q != doc.end() && !q->is_null()) {
     if (!q->is_object()) return InvalidArgument("quality must be a mapping");
     TARN_RETURN_IF_ERROR(Known(*q, "quality", {"rules", "anomaly"}));
@@ -396,6 +413,10 @@ Result<PromotionSpec> ParsePromotionSpec(const std::string& text) {
       }
     }
   }
+  // Change batches vary in size with the source's activity: no volume baseline unless asked.
+  bool anomaly_given = doc.contains("quality") && doc["quality"].is_object() &&
+                       doc["quality"].contains("anomaly") && !doc["quality"]["anomaly"].is_null();
+  if (spec.cdc && !anomaly_given) spec.anomaly.enabled = false;
   return spec;
 }
 
@@ -421,12 +442,18 @@ std::string PromotionSpecToJson(const PromotionSpec& spec) {
                   {"min_history", spec.anomaly.min_history}}}}},
               {"alerts", json::parse(spec.alerts_json)}};
   AddStreamingJson(spec, &out);
+  if (spec.cdc) out["cdc"] = {{"format", spec.cdc->format}};
   return out.dump();
 }
 
 Status CheckAgainst(const PromotionSpec& spec, const schema::Schema& raw) {
   std::set<std::string> known;
-  for (const schema::NestedField& f : raw.fields()) known.insert(f.name);
+  const std::vector<schema::NestedField>* columns = &raw.fields();
+  if (spec.cdc) {
+    TARN_ASSIGN_OR_RETURN(schema::CdcEnvelope envelope, schema::FindCdcEnvelope(raw));
+    columns = &envelope.row->fields;
+  }
+  for (const schema::NestedField& f : *columns) known.insert(f.name);
   for (const auto& [column, type] : spec.cast) known.insert(column);
   for (const auto& [column, expr] : spec.clean) known.insert(column);
   auto check = [&](const std::string& column, const std::string& where) {

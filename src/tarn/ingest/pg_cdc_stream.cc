@@ -1,0 +1,401 @@
+#include "tarn/ingest/pg_cdc_stream.h"
+
+#include <cctype>
+#include <chrono>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "tarn/base/log.h"
+#include "tarn/base/time.h"
+#include "tarn/ingest/credentials.h"
+#include "tarn/ingest/pg_cdc_events.h"
+#include "tarn/ingest/pg_cdc_schema.h"
+#include "tarn/ingest/pg_util.h"
+
+namespace tarn::ingest {
+namespace {
+
+using nlohmann::json;
+
+Status Bad(const std::string& what) { return FailedPrecondition("postgres_cdc source: " + what); }
+
+bool IsSlotName(const std::string& s) {
+  if (s.empty() || s.size() > 63) return false;
+  for (char c : s) {
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+struct Conn {
+  PGconn* conn = nullptr;
+  ~Conn() {
+    if (conn) PQfinish(conn);
+  }
+};
+
+constexpr int64_t kRetryPauseMs = 1000;
+constexpr int kSnapshotFetchRows = 10000;
+
+int64_t NowMs() { return Clock::System().Now() / 1000; }
+
+// Sleeps until `until` (system micros) or until `stop` is set.
+void SleepUntil(UnixMicros until, const std::atomic<bool>& stop) {
+  while (!stop.load() && Clock::System().Now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+}  // namespace
+
+Result<PgCdcConfig> ParsePgCdcConfig(const std::string& connection_config) {
+  json j = json::parse(connection_config, nullptr, false);
+  if (!j.is_object() || j.value("connector", "") != "postgres_cdc") {
+    return Bad("connection_config.connector must be \"postgres_cdc\"");
+  }
+  PgCdcConfig c;
+  std::string dsn = j.value("dsn", "");
+  if (dsn.empty()) return Bad("connection_config.dsn is required (a reference such as env:PG_DSN)");
+  if (dsn.starts_with("env:") || dsn.starts_with("file:")) {
+    auto resolved = ResolveSecret(dsn);
+    if (!resolved.ok()) return resolved.status().WithContext("connection_config.dsn");
+    c.dsn = *resolved;
+  } else if (pg::HasPassword(dsn)) {
+    return Bad("connection_config.dsn holds a password: keep it in a reference such as env:PG_DSN");
+  } else {
+    c.dsn = dsn;
+  }
+  c.slot = j.value("slot", "");
+  if (!IsSlotName(c.slot)) return Bad("connection_config.slot must be 1-63 of a-z, 0-9, '_'");
+  const json& tables = j.contains("tables") ? j["tables"] : json();
+  if (!tables.is_array() || tables.size() != 1 || !tables[0].is_string()) {
+    return Bad("connection_config.tables must list exactly one table (\"schema.table\")");
+  }
+  std::string table = tables[0].get<std::string>();
+  size_t dot = table.find('.');
+  c.schema = dot == std::string::npos ? "public" : table.substr(0, dot);
+  c.table = dot == std::string::npos ? table : table.substr(dot + 1);
+  for (const std::string* name : {&c.schema, &c.table}) {
+    TARN_RETURN_IF_ERROR(pg::ValidateIdentifier(*name, "table").WithContext("connection_config.tables"));
+  }
+  c.plugin = j.value("plugin", "wal2json");
+  if (c.plugin != "wal2json") return Bad("plugin \"" + c.plugin + "\" is not supported (wal2json)");
+  if (j.contains("batch_changes")) {
+    if (!j["batch_changes"].is_number_integer() || j["batch_changes"].get<int>() < 1) {
+      return Bad("connection_config.batch_changes must be a positive integer");
+    }
+    c.batch_changes = j["batch_changes"].get<int>();
+  }
+  if (j.contains("poll_interval")) {
+    auto d = j["poll_interval"].is_string() ? ParseDurationMicros(j["poll_interval"].get<std::string>())
+                                            : Result<int64_t>(InvalidArgument("not a string"));
+    if (!d.ok() || *d < 1000) return Bad("connection_config.poll_interval must be a duration such as 500ms");
+    c.poll_interval_ms = *d / 1000;
+  }
+  return c;
+}
+
+Result<int> RegisterCdcSchema(catalog::CatalogService& catalog, const std::string& dataset_id) {
+  TARN_ASSIGN_OR_RETURN(auto versions, catalog.ListSchemas(dataset_id));
+  for (const auto& v : versions) {
+    if (v.is_current) return v.version;
+  }
+  TARN_ASSIGN_OR_RETURN(auto dataset, catalog.GetDataset(dataset_id));
+  TARN_ASSIGN_OR_RETURN(auto source, catalog.GetSource(dataset.source_id));
+  TARN_ASSIGN_OR_RETURN(PgCdcConfig config, ParsePgCdcConfig(source.connection_config));
+  Conn c;
+  TARN_ASSIGN_OR_RETURN(c.conn, pg::Connect(config.dsn));
+  TARN_ASSIGN_OR_RETURN(std::string schema_json, CdcEnvelopeSchema(c.conn, config.schema, config.table));
+  TARN_ASSIGN_OR_RETURN(auto registered, catalog.RegisterSchema(dataset_id, schema_json, true));
+  LogInfo("raw." + dataset.name + ": registered the change-event schema of " + config.schema + "." +
+          config.table + " as version " + std::to_string(registered.version.version));
+  return registered.version.version;
+}
+
+struct PgCdcStream::Impl {
+  catalog::CatalogService& catalog;
+  PgCdcConfig config;
+  StreamOptions options;
+  std::string table;        // "schema.table", as wal2json names it
+  std::string quoted_table;
+  std::vector<std::string> key;  // primary-key columns
+  std::unique_ptr<StreamLander> lander;
+  Conn c;
+  int64_t next = 0;       // the lowest commit LSN not added yet
+  int64_t processed = 0;  // the end of the last transaction read (landed, pending or skipped)
+  int64_t confirmed = 0;  // the slot's confirmed position, as last advanced
+  UnixMicros batch_opened = 0;
+
+  mutable std::mutex mu;
+  StreamMetrics metrics;
+
+  explicit Impl(catalog::CatalogService& cat) : catalog(cat) {}
+
+  Result<pg::ResultPtr> Sql(const std::string& sql, const std::vector<std::string>& params,
+                            const std::string& what) {
+    return pg::Exec(c.conn, sql, params, what + " (slot " + config.slot + ")");
+  }
+
+  // The slot's confirmed position, or nullopt when it does not exist. Errors: kFailedPrecondition
+  // (a slot of another plugin or database).
+  Result<std::optional<int64_t>> SlotPosition() {
+    TARN_ASSIGN_OR_RETURN(auto res, Sql("SELECT plugin, database = current_database(), "
+                                        "confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = $1",
+                                        {config.slot}, "looking up the replication slot"));
+    if (PQntuples(res.get()) == 0) return std::optional<int64_t>();
+    if (std::string(PQgetvalue(res.get(), 0, 0)) != "wal2json" || std::string(PQgetvalue(res.get(), 0, 1)) != "t") {
+      return FailedPrecondition("replication slot " + config.slot + " exists with another plugin or database");
+    }
+    if (PQgetisnull(res.get(), 0, 2)) return std::optional<int64_t>(0);
+    TARN_ASSIGN_OR_RETURN(int64_t lsn, ParseLsn(PQgetvalue(res.get(), 0, 2)));
+    return std::optional<int64_t>(lsn);
+  }
+
+  // Where to start: a snapshot when nothing was landed yet, else the stored position.
+  Status Start() {
+    TARN_ASSIGN_OR_RETURN(auto stored, lander->StoredPositions());
+    TARN_ASSIGN_OR_RETURN(auto slot, SlotPosition());
+    if (!stored.count(0)) return Snapshot(slot.has_value());
+    if (!slot) {
+      return FailedPrecondition("replication slot " + config.slot + " is gone: the changes since " +
+                                FormatLsn(stored[0] - 1) + " are lost. Drop and recreate the dataset to start over");
+    }
+    lander->Reset(0, stored[0]);
+    next = stored[0];
+    processed = confirmed = *slot;
+    return Status::OK();
+  }
+
+  // (Re)creates the slot exporting a snapshot and lands the table's rows as read at it.
+  Status Snapshot(bool slot_exists) {
+    if (slot_exists) {
+      TARN_RETURN_IF_ERROR(Sql("SELECT pg_drop_replication_slot($1)", {config.slot}, "dropping the slot").status());
+    }
+    Conn repl;
+    TARN_ASSIGN_OR_RETURN(repl.conn, pg::Connect(config.dsn, {{"replication", "database"}}));
+    pg::ResultPtr created(PQexec(repl.conn, ("CREATE_REPLICATION_SLOT " + config.slot +
+                                             " LOGICAL wal2json EXPORT_SNAPSHOT").c_str()),
+                          &PQclear);
+    if (PQresultStatus(created.get()) != PGRES_TUPLES_OK) {
+      return pg::Error(repl.conn, created.get(), "creating replication slot " + config.slot);
+    }
+    TARN_ASSIGN_OR_RETURN(int64_t consistent, ParseLsn(PQgetvalue(created.get(), 0, 1)));
+    std::string snapshot = PQgetvalue(created.get(), 0, 2);
+    lander->Reset(0, std::nullopt);
+    TARN_RETURN_IF_ERROR(ReadSnapshot(snapshot, consistent));
+    processed = confirmed = consistent;
+    if (lander->pending_records() == 0) return Status::OK();
+    auto landed = lander->Flush();
+    if (!landed.ok()) return Unavailable("landing the snapshot of " + table + ": " + landed.status().ToString());
+    next = consistent + 1;
+    Counted(*landed);
+    if (options.on_landed) options.on_landed(*landed);
+    LogInfo("stream " + config.slot + ": landed the snapshot of " + table + " (" +
+            std::to_string(landed->records) + " rows)");
+    return Status::OK();
+  }
+
+  Status ReadSnapshot(const std::string& snapshot, int64_t offset) {
+    TARN_RETURN_IF_ERROR(Sql("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", {}, "reading the snapshot").status());
+    TARN_RETURN_IF_ERROR(Sql("SET TRANSACTION SNAPSHOT '" + snapshot + "'", {}, "reading the snapshot").status());
+    TARN_RETURN_IF_ERROR(Sql("DECLARE tarn_snapshot NO SCROLL CURSOR FOR SELECT * FROM " + quoted_table, {},
+                             "reading the snapshot").status());
+    for (bool more = true; more;) {
+      TARN_ASSIGN_OR_RETURN(auto rows, Sql("FETCH FORWARD " + std::to_string(kSnapshotFetchRows) +
+                                               " FROM tarn_snapshot", {}, "reading the snapshot"));
+      PGresult* r = rows.get();
+      more = PQntuples(r) == kSnapshotFetchRows;
+      for (int i = 0; i < PQntuples(r); ++i) {
+        std::string row = "{";
+        for (int col = 0; col < PQnfields(r); ++col) {
+          if (col) row += ',';
+          pg::AppendJsonString(&row, PQfname(r, col));
+          row += ':';
+          if (PQgetisnull(r, i, col)) {
+            row += "null";
+          } else {
+            pg::AppendValue(&row, pg::KindOf(PQftype(r, col)),
+                            std::string_view(PQgetvalue(r, i, col), PQgetlength(r, i, col)), true);
+          }
+        }
+        row += '}';
+        TARN_RETURN_IF_ERROR(lander->Add(0, offset, SnapshotEvent(row, table, NowMs())));
+      }
+    }
+    return Sql("COMMIT", {}, "reading the snapshot").status();
+  }
+
+  // Reads up to batch_changes changes past what was added; adds whole transactions. Returns
+  // whether the read was full (more are waiting).
+  Result<bool> Poll() {
+    TARN_ASSIGN_OR_RETURN(
+        auto res, Sql("SELECT xid::text, data FROM pg_logical_slot_peek_changes($1, NULL, $2, "
+                      "'format-version', '2', 'include-lsn', '1', 'include-timestamp', '1', "
+                      "'include-type-oids', '1', 'add-tables', $3)",
+                      {config.slot, std::to_string(config.batch_changes), table}, "reading changes"));
+    int rows = PQntuples(res.get());
+    int64_t commit = -1;
+    bool skip = true;
+    for (int i = 0; i < rows; ++i) {
+      int64_t xid = std::atoll(PQgetvalue(res.get(), i, 0));
+      TARN_ASSIGN_OR_RETURN(WalMessage m, DecodeWalMessage(PQgetvalue(res.get(), i, 1), key, xid, NowMs()));
+      if (m.action == 'B') {
+        commit = m.commit_lsn;
+        skip = commit < next;
+      } else if (m.action == 'C') {
+        processed = std::max(processed, m.commit_lsn);
+        if (!skip) next = m.commit_lsn + 1;
+      } else if (m.action == 'T' && !skip) {
+        LogWarn("stream " + config.slot + ": TRUNCATE of " + table + " is not captured; curated keeps its rows");
+      } else if (!skip) {
+        for (const std::string& event : m.events) {
+          if (lander->pending_records() == 0) batch_opened = Clock::System().Now();
+          TARN_RETURN_IF_ERROR(lander->Add(0, commit, event));
+        }
+      }
+    }
+    RefreshLag();
+    return rows >= config.batch_changes;
+  }
+
+  // Moves the slot to `lsn` (the end of a transaction landed or not wanted).
+  void Advance(int64_t lsn) {
+    if (lsn <= confirmed) return;
+    auto res = Sql("SELECT pg_replication_slot_advance($1, $2::pg_lsn)", {config.slot, FormatLsn(lsn)},
+                   "advancing the slot");
+    if (!res.ok()) {
+      LogWarn("stream " + config.slot + ": " + res.status().ToString() + " (retried after the next batch)");
+      return;
+    }
+    confirmed = lsn;
+  }
+
+  // Back to the stored position after a failed read or landing.
+  void Rewind() {
+    lander->DropAll();
+    auto stored = lander->StoredPositions();
+    std::optional<int64_t> position;
+    if (stored.ok() && stored->count(0)) position = stored->at(0);
+    lander->Reset(0, position);
+    next = position.value_or(0);
+    batch_opened = 0;
+    if (PQstatus(c.conn) != CONNECTION_OK) PQreset(c.conn);
+  }
+
+  void Counted(const LandedBatch& landed) {
+    std::lock_guard lock(mu);
+    CountLanded(landed, &metrics);
+  }
+
+  // Lands the pending batch, then advances the slot past everything read.
+  void Land() {
+    if (lander->pending_records() == 0) return;
+    auto landed = lander->Flush();
+    batch_opened = 0;
+    if (!landed.ok()) {
+      LogWarn("stream " + config.slot + ": " + landed.status().ToString() + "; reading again from the stored position");
+      bool conflict = landed.status().code() == ErrorCode::kConflict;
+      if (conflict) {
+        std::lock_guard lock(mu);
+        ++metrics.conflicts;
+      }
+      Rewind();
+      if (!conflict) std::this_thread::sleep_for(std::chrono::milliseconds(kRetryPauseMs));
+      return;
+    }
+    Counted(*landed);
+    Advance(processed);
+    if (options.on_landed) options.on_landed(*landed);
+  }
+
+  void RefreshLag() {
+    PartitionLag lag;
+    lag.landed = next;
+    auto res = Sql("SELECT pg_current_wal_lsn()::text", {}, "reading the WAL position");
+    if (res.ok()) {
+      auto end = ParseLsn(PQgetvalue(res->get(), 0, 0));
+      if (end.ok()) {
+        lag.high_watermark = *end;
+        lag.lag = std::max<int64_t>(0, *end - next);
+      }
+    }
+    std::lock_guard lock(mu);
+    metrics.partitions = {lag};
+  }
+
+  Status Run(const std::atomic<bool>& stop) {
+    TARN_RETURN_IF_ERROR(Start());
+    while (!stop.load()) {
+      auto more = Poll();
+      if (!more.ok()) {
+        LogWarn("stream " + config.slot + ": " + more.status().ToString() + "; reading again shortly");
+        Rewind();
+        SleepUntil(Clock::System().Now() + kRetryPauseMs * 1000, stop);
+        continue;
+      }
+      UnixMicros now = Clock::System().Now();
+      bool pending = lander->pending_records() > 0;
+      if (pending && (*more || lander->pending_bytes() >= options.flush_bytes ||
+                      now - batch_opened >= options.flush_interval_ms * 1000)) {
+        Land();
+      } else if (!pending) {
+        Advance(processed);
+      }
+      if (*more) continue;
+      // While a batch is pending, read again only when it is due: each read decodes the slot
+      // from its confirmed position, pending changes included.
+      pending = lander->pending_records() > 0;
+      SleepUntil(pending ? batch_opened + options.flush_interval_ms * 1000
+                         : now + config.poll_interval_ms * 1000,
+                 stop);
+    }
+    Land();
+    return Status::OK();
+  }
+};
+
+PgCdcStream::PgCdcStream(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PgCdcStream::~PgCdcStream() = default;
+
+Result<std::unique_ptr<PgCdcStream>> PgCdcStream::Open(catalog::CatalogService& catalog,
+                                                       storage::ObjectStore& store,
+                                                       const std::string& dataset_id,
+                                                       const StreamOptions& options) {
+  auto impl = std::make_unique<Impl>(catalog);
+  TARN_ASSIGN_OR_RETURN(auto dataset, catalog.GetDataset(dataset_id));
+  TARN_ASSIGN_OR_RETURN(auto source, catalog.GetSource(dataset.source_id));
+  TARN_ASSIGN_OR_RETURN(impl->config, ParsePgCdcConfig(source.connection_config));
+  impl->options = options;
+  impl->options.lander.shared_offsets = true;
+  impl->table = impl->config.schema + "." + impl->config.table;
+  TARN_ASSIGN_OR_RETURN(impl->c.conn, pg::Connect(impl->config.dsn));
+  PGconn* conn = impl->c.conn;
+  TARN_ASSIGN_OR_RETURN(std::string schema, pg::QuoteIdentifier(conn, impl->config.schema, "schema"));
+  TARN_ASSIGN_OR_RETURN(std::string table, pg::QuoteIdentifier(conn, impl->config.table, "table"));
+  impl->quoted_table = schema + "." + table;
+  TARN_ASSIGN_OR_RETURN(auto keys, pg::Exec(conn,
+                                            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON "
+                                            "a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+                                            "WHERE i.indrelid = to_regclass($1) AND i.indisprimary",
+                                            {impl->quoted_table}, "reading the primary key of " + impl->table));
+  for (int i = 0; i < PQntuples(keys.get()); ++i) impl->key.emplace_back(PQgetvalue(keys.get(), i, 0));
+  TARN_RETURN_IF_ERROR(RegisterCdcSchema(catalog, dataset_id).status());
+  TARN_ASSIGN_OR_RETURN(impl->lander, StreamLander::Open(catalog, store, dataset_id, impl->config.slot,
+                                                         impl->options.lander));
+  TARN_RETURN_IF_ERROR(impl->SlotPosition().status());
+  impl->metrics.started_at = Clock::System().Now();
+  impl->metrics.watermark = impl->lander->watermark();
+  return std::unique_ptr<PgCdcStream>(new PgCdcStream(std::move(impl)));
+}
+
+Status PgCdcStream::Run(const std::atomic<bool>& stop) { return impl_->Run(stop); }
+
+StreamMetrics PgCdcStream::Metrics() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->metrics;
+}
+
+}  // namespace tarn::ingest

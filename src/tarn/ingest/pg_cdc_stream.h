@@ -1,0 +1,85 @@
+// PgCdcStream: lands the changes of a PostgreSQL table in a raw dataset exactly once, as change
+// events (pg_cdc_events.h), through a logical replication slot, for a source whose
+// connection_config is
+//   {"connector": "postgres_cdc", "dsn": "env:PG_DSN", "slot": "tarn_orders",
+//    "tables": ["public.orders"], "plugin": "wal2json",
+//    "batch_changes": 10000, "poll_interval": "500ms"}
+// "dsn": a credential reference (credentials.h) or a connection string without a password;
+// "tables": one table per source (its rows are the dataset's schema); "batch_changes": changes
+// read per poll; "poll_interval": how long to wait when the slot has nothing new.
+//
+// The stream of StreamLander is the slot's name, partition 0. A change's offset is the LSN
+// ending its transaction's commit record, shared by every change of the transaction
+// (StreamLanderOptions::shared_offsets): change LSNs are not in decoding order when
+// transactions interleave, commit LSNs are. Transactions are added whole and batches flushed
+// between them, so the stored position (commit LSN + 1) always falls between transactions.
+// Changes are read with pg_logical_slot_peek_changes (the slot keeps them) and the slot is
+// advanced (pg_replication_slot_advance) only after the landing commit: a crash in between
+// re-reads changes whose offsets are below the stored position, which are skipped.
+//
+// With no stored position yet the stream starts with a snapshot: the slot is (re)created
+// exporting a snapshot, the table's rows are read at it and landed as "r" events (offset: the
+// slot's consistent point), then changes follow. A stored position whose slot is gone is an
+// error: changes were lost. A dataset without a schema gets the envelope schema of the table
+// (RegisterCdcSchema).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "tarn/catalog/catalog_service.h"
+#include "tarn/ingest/stream_source.h"
+#include "tarn/storage/object_store.h"
+
+namespace tarn::ingest {
+
+struct PgCdcConfig {
+  std::string dsn;  // resolved
+  std::string slot;
+  std::string schema, table;  // of the one table
+  std::string plugin = "wal2json";
+  int batch_changes = 10000;
+  int64_t poll_interval_ms = 500;
+};
+
+// Errors: kFailedPrecondition naming the missing or bad option (also: the dsn reference does
+// not resolve, a dsn with a password, a plugin other than wal2json, several tables).
+Result<PgCdcConfig> ParsePgCdcConfig(const std::string& connection_config);
+
+// Registers the change-event schema of the source's table as the dataset's current schema,
+// unless it has one: op, before/after records of the table's columns (all optional; types from
+// information_schema.columns: smallint/integer int, bigint long, real float, double precision
+// double, numeric(p,s) decimal, boolean, date, timestamp[tz], other types string), source
+// {lsn, ts_ms, table, txId}, ts_ms. Returns the current schema's version.
+// Errors: ParsePgCdcConfig's, kUnavailable (cannot connect), kNotFound (no such table),
+// RegisterSchema's.
+Result<int> RegisterCdcSchema(catalog::CatalogService& catalog, const std::string& dataset_id);
+
+class PgCdcStream : public StreamSource {
+ public:
+  // Connects and checks the table and the slot (an existing slot must use wal2json in this
+  // database). Errors: ParsePgCdcConfig's, RegisterCdcSchema's, StreamLander::Open's,
+  // kUnavailable (cannot connect).
+  static Result<std::unique_ptr<PgCdcStream>> Open(catalog::CatalogService& catalog,
+                                                   storage::ObjectStore& store,
+                                                   const std::string& dataset_id,
+                                                   const StreamOptions& options);
+  ~PgCdcStream() override;
+  PgCdcStream(const PgCdcStream&) = delete;
+  PgCdcStream& operator=(const PgCdcStream&) = delete;
+
+  // Snapshots when needed, then lands changes until `stop` is set and lands what is pending.
+  // A failed read or landing is retried after a pause from the stored position.
+  // Errors: kFailedPrecondition (the slot is gone, or active elsewhere during the snapshot),
+  // kUnavailable (the snapshot could not be landed).
+  Status Run(const std::atomic<bool>& stop) override;
+
+  StreamMetrics Metrics() const override;
+
+ private:
+  struct Impl;
+  explicit PgCdcStream(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tarn::ingest

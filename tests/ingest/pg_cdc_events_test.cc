@@ -46,15 +46,16 @@ TEST(PgCdcEventsTest, TransactionsCarryTheirCommitLsn) {
 }
 
 TEST(PgCdcEventsTest, InsertsBecomeCreatesWithExactValues) {
-  auto events = Events(R"({"action":"I","timestamp":"2026-11-26 01:29:19.723592+00","lsn":"0/1541730",)"
-                       R"("schema":"public","table":"t","columns":[)"
-                       R"({"name":"id","type":"integer","typeoid":23,"value":1},)"
-                       R"({"name":"amount","type":"numeric","typeoid":1700,"value":1234567890123456789012.50},)"
-                       R"({"name":"f","type":"double precision","typeoid":701,"value":1.5},)"
-                       R"({"name":"ts","type":"timestamp with time zone","typeoid":1184,"value":"2026-11-26 01:29:19.722721+00"},)"
-                       R"({"name":"j","type":"jsonb","typeoid":3802,"value":"{\"a\": 1}"},)"
-                       R"({"name":"b","type":"boolean","typeoid":16,"value":true},)"
-                       R"({"name":"n","type":"text","typeoid":25,"value":null}]})");
+  auto events = Events(
+      R"({"action":"I","timestamp":"2026-11-26 01:29:19.723592+00","lsn":"0/1541730",)"
+      R"("schema":"public","table":"t","columns":[)"
+      R"({"name":"id","type":"integer","typeoid":23,"value":1},)"
+      R"({"name":"amount","type":"numeric","typeoid":1700,"value":1234567890123456789012.50},)"
+      R"({"name":"f","type":"double precision","typeoid":701,"value":1.5},)"
+      R"({"name":"ts","type":"timestamp with time zone","typeoid":1184,"value":"2026-11-26 01:29:19.722721+00"},)"
+      R"({"name":"j","type":"jsonb","typeoid":3802,"value":"{\"a\": 1}"},)"
+      R"({"name":"b","type":"boolean","typeoid":16,"value":true},)"
+      R"({"name":"n","type":"text","typeoid":25,"value":null}]})");
   ASSERT_EQ(events.size(), 1u);
   const json& e = events[0];
   EXPECT_EQ(e["op"], "c");
@@ -76,10 +77,11 @@ TEST(PgCdcEventsTest, InsertsBecomeCreatesWithExactValues) {
 TEST(PgCdcEventsTest, UpdatesAndDeletesCarryTheOldRow) {
   // REPLICA IDENTITY FULL: the old row in identity; an unchanged TOASTed column is not logged
   // again in columns and comes from the old row.
-  auto update = Events(R"({"action":"U","lsn":"0/1541990","schema":"public","table":"t",)"
-                       R"("columns":[{"name":"id","typeoid":23,"value":1},{"name":"name","typeoid":25,"value":"x"}],)"
-                       R"("identity":[{"name":"id","typeoid":23,"value":1},{"name":"name","typeoid":25,"value":"a"},)"
-                       R"({"name":"big","typeoid":25,"value":"long text"}]})");
+  auto update = Events(
+      R"({"action":"U","lsn":"0/1541990","schema":"public","table":"t",)"
+      R"("columns":[{"name":"id","typeoid":23,"value":1},{"name":"name","typeoid":25,"value":"x"}],)"
+      R"("identity":[{"name":"id","typeoid":23,"value":1},{"name":"name","typeoid":25,"value":"a"},)"
+      R"({"name":"big","typeoid":25,"value":"long text"}]})");
   ASSERT_EQ(update.size(), 1u);
   EXPECT_EQ(update[0]["op"], "u");
   EXPECT_EQ(update[0]["before"]["name"], "a");
@@ -99,9 +101,10 @@ TEST(PgCdcEventsTest, UpdatesAndDeletesCarryTheOldRow) {
 }
 
 TEST(PgCdcEventsTest, AKeyChangeIsADeleteAndACreate) {
-  auto events = Events(R"({"action":"U","lsn":"0/1541BB0","schema":"public","table":"t",)"
-                       R"("columns":[{"name":"id","typeoid":23,"value":3},{"name":"name","typeoid":25,"value":"b"}],)"
-                       R"("identity":[{"name":"id","typeoid":23,"value":2},{"name":"name","typeoid":25,"value":"b"}]})");
+  auto events = Events(
+      R"({"action":"U","lsn":"0/1541BB0","schema":"public","table":"t",)"
+      R"("columns":[{"name":"id","typeoid":23,"value":3},{"name":"name","typeoid":25,"value":"b"}],)"
+      R"("identity":[{"name":"id","typeoid":23,"value":2},{"name":"name","typeoid":25,"value":"b"}]})");
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0]["op"], "d");
   EXPECT_EQ(events[0]["before"]["id"], 2);

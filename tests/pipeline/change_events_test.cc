@@ -3,6 +3,8 @@
 // key's last event is applied to curated (deletes remove the row); partitions promoted later,
 // out of order or again never bring back older images or deleted rows; quality rules judge
 // the row images that are written.
+#include "tarn/pipeline/change_events.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -13,7 +15,6 @@
 #include "tarn/iceberg/scan.h"
 #include "tarn/ingest/stream_lander.h"
 #include "tarn/lake/lake.h"
-#include "tarn/pipeline/change_events.h"
 #include "tarn/pipeline/promotion.h"
 
 namespace tarn::pipeline {
@@ -56,8 +57,8 @@ std::string EventJson(const Event& e) {
                                         "\", \"amount\": \"" + std::to_string(e.id) +
                                         ".50\", \"ts\": \"2024-03-01T00:00:00Z\"}";
   return std::string("{\"op\": \"") + e.op + "\", \"before\": " + (e.op == 'd' ? image : "null") +
-         ", \"after\": " + (e.op == 'd' ? "null" : image) + ", \"source\": {\"lsn\": " +
-         std::to_string(e.lsn) + "}, \"ts_ms\": 1709251200000}";
+         ", \"after\": " + (e.op == 'd' ? "null" : image) +
+         ", \"source\": {\"lsn\": " + std::to_string(e.lsn) + "}, \"ts_ms\": 1709251200000}";
 }
 
 class ChangeEventsTest : public ::testing::Test {
@@ -112,7 +113,8 @@ class ChangeEventsTest : public ::testing::Test {
     auto scan = engine::IcebergScanSql(plan, *md.CurrentSchema(), *tables->io()).value();
     auto db = engine::DuckDb::Open().value();
     std::vector<std::string> rows;
-    EXPECT_TRUE(db->Query("SELECT CAST(" + columns + " AS VARCHAR) FROM (" + scan + ") ORDER BY id", {},
+    EXPECT_TRUE(db->Query("SELECT CAST(" + columns + " AS VARCHAR) FROM (" + scan + ") ORDER BY id",
+                          {},
                           [&](const engine::Row& r) {
                             rows.push_back(r[0].value_or("NULL"));
                             return Status::OK();
@@ -128,16 +130,24 @@ class ChangeEventsTest : public ::testing::Test {
 };
 
 TEST_F(ChangeEventsTest, TheLastEventOfEachKeyInSourceOrderIsApplied) {
-  std::string p1 = Land({{'c', 1, "a", 10}, {'c', 2, "b", 11}, {'c', 3, "c", 12}, {'u', 2, "b2", 20},
-                         {'d', 3, "", 30}, {'c', 4, "d", 40}});
+  std::string p1 = Land({{'c', 1, "a", 10},
+                         {'c', 2, "b", 11},
+                         {'c', 3, "c", 12},
+                         {'u', 2, "b2", 20},
+                         {'d', 3, "", 30},
+                         {'c', 4, "d", 40}});
   // Landed later but older by LSN: the update of 4 loses to its create at LSN 40.
-  std::string p2 = Land({{'u', 4, "older", 35}, {'d', 1, "", 50}, {'c', 1, "a2", 60}, {'u', 5, "e", 70},
+  std::string p2 = Land({{'u', 4, "older", 35},
+                         {'d', 1, "", 50},
+                         {'c', 1, "a2", 60},
+                         {'u', 5, "e", 70},
                          {'r', 6, "f", 0}});
   PromotionResult r = Promote({p1, p2});
   ASSERT_EQ(r.partitions.size(), 2u);
   EXPECT_EQ(r.partitions[0].outcome, "promoted") << r.partitions[0].reason;
   EXPECT_EQ(r.partitions[1].outcome, "promoted") << r.partitions[1].reason;
-  EXPECT_EQ(Rows(), (std::vector<std::string>{"1:a2:1.50", "2:b2:2.50", "4:d:4.50", "5:e:5.50", "6:f:6.50"}));
+  EXPECT_EQ(Rows(), (std::vector<std::string>{"1:a2:1.50", "2:b2:2.50", "4:d:4.50", "5:e:5.50",
+                                              "6:f:6.50"}));
   // The row's version is the LSN of the event that wrote it.
   EXPECT_EQ(Rows("accounts", "id || '@' || _tarn_lsn"),
             (std::vector<std::string>{"1@60", "2@20", "4@40", "5@70", "6@0"}));
@@ -187,10 +197,11 @@ TEST(ChangeEventSpecTest, CdcSpecsParseAndCheckTheEnvelope) {
   auto again = quality::ParsePromotionSpec(quality::PromotionSpecToJson(*spec));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(quality::PromotionSpecToJson(*again), quality::PromotionSpecToJson(*spec));
-  EXPECT_EQ(quality::ParsePromotionSpec("target: a\nkey: id\nevent_time: ts\ncdc: {format: maxwell}")
-                .status()
-                .code(),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(
+      quality::ParsePromotionSpec("target: a\nkey: id\nevent_time: ts\ncdc: {format: maxwell}")
+          .status()
+          .code(),
+      ErrorCode::kInvalidArgument);
   // Columns are the row image's; a schema that is no envelope is refused.
   auto envelope = schema::SchemaFromAvro(kEnvelope).value();
   EXPECT_TRUE(quality::CheckAgainst(*spec, envelope).ok());

@@ -100,13 +100,16 @@ Status RunStream(lake::Lake& lake, const StreamArgs& a) {
 
 void AddStreamCommands(CLI::App& app, GlobalOptions& options, int* exit_code) {
   auto args = std::make_shared<StreamArgs>();
-  auto* cmd = app.add_subcommand("stream", "land the dataset's stream (Kafka topic, PostgreSQL changes) in raw exactly once and promote it, until SIGTERM");
+  auto* cmd = app.add_subcommand("stream",
+                                 "land the dataset's stream (Kafka topic, PostgreSQL changes) in "
+                                 "raw exactly once and promote it, until SIGTERM");
   cmd->add_option("dataset", args->dataset, "raw dataset (id or name)")->required();
   cmd->add_option("--flush-interval", args->flush_interval, "land a batch this long after its first record (e.g. 5s, 1m, 5m)");
   cmd->add_option("--flush-mb", args->flush_mb, "... or once this many MB are pending");
   cmd->add_flag("--no-promote", args->no_promote, "land only; do not promote batches as they land");
   cmd->add_flag("--register-schema", args->register_schema,
-                "postgres_cdc: register the change-event schema of the source's table (if the dataset has none) and exit");
+                "postgres_cdc: register the change-event schema of the source's table (if the "
+                "dataset has none) and exit");
   cmd->add_option("--status-file", args->status_file, "rewrite this file every second with the stream's metrics (JSON)");
   cmd->callback(WithLake(options, exit_code, [args](lake::Lake& lake) { return RunStream(lake, *args); }));
 }

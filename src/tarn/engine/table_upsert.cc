@@ -153,8 +153,8 @@ Result<ChangeColumns> QuotedChangeColumns(DuckDb& db, const std::string& rows,
   }
   if (!changes.delete_column.empty()) {
     quoted.delete_column = QuoteIdent(changes.delete_column);
-    TARN_ASSIGN_OR_RETURN(StatementShape shape, db.Describe("SELECT " + quoted.delete_column +
-                                                                    " FROM " + rows));
+    TARN_ASSIGN_OR_RETURN(StatementShape shape,
+                          db.Describe("SELECT " + quoted.delete_column + " FROM " + rows));
     if (shape.columns.size() != 1 || shape.columns[0].type != ColumnType::kBoolean) {
       return InvalidArgument("delete column " + changes.delete_column + " is not BOOLEAN");
     }
@@ -165,43 +165,79 @@ Result<ChangeColumns> QuotedChangeColumns(DuckDb& db, const std::string& rows,
   return quoted;
 }
 
-// Fills `live` with the live rows of the incoming keys (LiveRowsSql) and `applied` with the
-// incoming rows that are not stale; returns the plan of the candidate data files.
+// The live rows of the incoming keys (LiveRowsSql), in `live`, and the plan of the candidate
+// data files (no tasks: no live row can match, `live` is not created).
 Result<iceberg::ScanPlan> FindLiveRows(DuckDb& db, const iceberg::TableMetadata& md,
                                        iceberg::FileIO& io, const std::string& rows,
                                        const std::vector<Key>& keys, const std::string& version,
-                                       TempTable& live, TempTable& applied) {
+                                       TempTable& live) {
   TARN_ASSIGN_OR_RETURN(iceberg::Filter filter, KeyRange(db, rows, keys));
   TARN_ASSIGN_OR_RETURN(iceberg::ScanPlan plan,
                         iceberg::PlanScan(md, md.CurrentSnapshot(), filter, io));
-  if (plan.tasks.empty()) {
-    TARN_RETURN_IF_ERROR(applied.CreateAs("SELECT * FROM " + rows));
-    return plan;
-  }
+  if (plan.tasks.empty()) return plan;
   TARN_ASSIGN_OR_RETURN(std::string scan, IcebergScanSql(plan, *md.CurrentSchema(), io,
                                                          ScanSqlOptions{.row_positions = true}));
   TARN_RETURN_IF_ERROR(live.CreateAs(LiveRowsSql(scan, rows, keys, version)));
-  std::string fresh = version.empty() ? ""
-                                      : " WHERE NOT EXISTS (SELECT 1 FROM " + live.name() +
-                                            " AS _l WHERE " + KeysEqual(keys, "_i", "_l", true) +
-                                            " AND _l._v > _i." + version + ")";
-  TARN_RETURN_IF_ERROR(applied.CreateAs("SELECT * FROM " + rows + " AS _i" + fresh));
   return plan;
 }
 
-// Materializes the incoming rows once, finds the live rows of their keys, drops the stale
-// incoming rows, and commits deletes for the live rows of the applied keys with the applied
-// rows that are not deletes.
+// Writes position deletes for the `live` rows whose key is among the `applied` rows and data
+// files for the applied rows that are not deletes, and commits both in one RowDelta.
+Status WriteAndCommit(DuckDb& db, iceberg::Table& table, const iceberg::ScanPlan& plan,
+                      const std::string& live, const std::string& applied,
+                      const std::vector<Key>& keys, const ChangeColumns& cols,
+                      const iceberg::SummaryProps& props, WriteResult* out) {
+  const iceberg::TableMetadata& md = table.metadata();
+  TARN_ASSIGN_OR_RETURN(WriteTarget target, TargetOf(table));
+  WrittenFiles written(table.io());
+  TempTable staged(db, "_tarn_upsert_deletes_");
+  PositionDeletes deletes;
+  if (!plan.tasks.empty()) {
+    std::string key_list;
+    for (size_t i = 0; i < keys.size(); ++i) key_list += ", _k" + std::to_string(i);
+    std::string matches = "SELECT file_path, pos" + key_list + " FROM " + live +
+                          " AS _l SEMI JOIN " + applied + " AS _i ON " +
+                          KeysEqual(keys, "_i", "_l", true);
+    TARN_ASSIGN_OR_RETURN(deletes, table_writer_internal::WriteDeletes(db, md, plan, matches,
+                                                                       target, staged, &written));
+  }
+  std::string upserts = "SELECT * FROM " + applied;
+  if (!cols.delete_column.empty()) {
+    upserts = "SELECT * EXCLUDE (" + cols.delete_column + ") FROM " + applied + " WHERE NOT " +
+              cols.delete_column;
+  }
+  TARN_ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> data,
+                        WriteDataFiles(db, upserts, *md.CurrentSchema(), *md.DefaultSpec(),
+                                       target.data_dir, target.location_prefix, target.options));
+  written.Add(data);
+  for (const iceberg::DataFile& f : data) out->rows_written += f.record_count;
+  if (!deletes.files.empty()) {
+    TARN_ASSIGN_OR_RETURN(
+        out->rows_replaced,
+        QueryInt(db, "SELECT count(*) FROM (" + upserts + ") AS _i SEMI JOIN " + staged.name() +
+                         " AS _m ON " + KeysEqual(keys, "_i", "_m", true)));
+  }
+  if (data.empty() && deletes.files.empty()) return Status::OK();
+  TARN_ASSIGN_OR_RETURN(out->snapshot_id,
+                        written.KeepIfCommitted(table.RowDelta(data, deletes.files, props)));
+  out->data_files = static_cast<int64_t>(data.size());
+  out->delete_files = static_cast<int64_t>(deletes.files.size());
+  out->rows_deleted = deletes.rows;
+  out->rows_inserted = out->rows_written - out->rows_replaced;
+  return Status::OK();
+}
+
+// Materializes the incoming rows once (projected onto the schema), finds the live rows of
+// their keys, drops the stale incoming rows and writes the rest (WriteAndCommit).
 Result<WriteResult> Apply(DuckDb& db, iceberg::Table& table, const std::string& select_sql,
-                          const std::vector<std::string>& key_columns,
-                          const ChangeColumns& changes, const iceberg::SummaryProps& props) {
+                          const std::vector<std::string>& key_columns, const ChangeColumns& changes,
+                          const iceberg::SummaryProps& props) {
   const iceberg::TableMetadata& md = table.metadata();
   const schema::Schema* schema = md.CurrentSchema();
   if (!schema || !md.DefaultSpec()) {
     return Status(ErrorCode::kCorruption, "no current schema or default spec");
   }
   TARN_ASSIGN_OR_RETURN(std::vector<Key> keys, KeyColumns(*schema, key_columns));
-  TARN_ASSIGN_OR_RETURN(WriteTarget target, TargetOf(table));
   std::vector<std::string> pass_through;
   if (!changes.delete_column.empty()) pass_through.push_back(changes.delete_column);
   TARN_ASSIGN_OR_RETURN(std::string projected,
@@ -212,51 +248,24 @@ Result<WriteResult> Apply(DuckDb& db, iceberg::Table& table, const std::string& 
   TARN_ASSIGN_OR_RETURN(int64_t incoming, QueryInt(db, "SELECT count(*) FROM " + rows.name()));
   if (incoming == 0) return out;
   TARN_RETURN_IF_ERROR(CheckKeys(db, rows.name(), keys));
-  TARN_ASSIGN_OR_RETURN(ChangeColumns cols,
-                        QuotedChangeColumns(db, rows.name(), *schema, changes));
-
+  TARN_ASSIGN_OR_RETURN(ChangeColumns cols, QuotedChangeColumns(db, rows.name(), *schema, changes));
   TempTable live(db, "_tarn_upsert_live_");
-  TempTable applied(db, "_tarn_upsert_applied_");
   TARN_ASSIGN_OR_RETURN(iceberg::ScanPlan plan, FindLiveRows(db, md, table.io(), rows.name(), keys,
-                                                             cols.version_column, live, applied));
-  TARN_ASSIGN_OR_RETURN(int64_t applied_rows, QueryInt(db, "SELECT count(*) FROM " + applied.name()));
-  out.rows_skipped = incoming - applied_rows;
-
-  WrittenFiles written(table.io());
-  TempTable staged(db, "_tarn_upsert_deletes_");
-  PositionDeletes deletes;
-  if (!plan.tasks.empty()) {
-    std::string key_list;
-    for (size_t i = 0; i < keys.size(); ++i) key_list += ", _k" + std::to_string(i);
-    std::string matches = "SELECT file_path, pos" + key_list + " FROM " + live.name() +
-                          " AS _l SEMI JOIN " + applied.name() + " AS _i ON " +
-                          KeysEqual(keys, "_i", "_l", true);
-    TARN_ASSIGN_OR_RETURN(deletes, table_writer_internal::WriteDeletes(db, md, plan, matches, target,
-                                                                       staged, &written));
+                                                             cols.version_column, live));
+  // The incoming rows that apply: all of them, unless a live row of their key is newer.
+  TempTable fresh(db, "_tarn_upsert_fresh_");
+  std::string applied = rows.name();
+  if (!plan.tasks.empty() && !cols.version_column.empty()) {
+    TARN_RETURN_IF_ERROR(fresh.CreateAs("SELECT * FROM " + rows.name() +
+                                        " AS _i WHERE NOT EXISTS (SELECT 1 FROM " + live.name() +
+                                        " AS _l WHERE " + KeysEqual(keys, "_i", "_l", true) +
+                                        " AND _l._v > _i." + cols.version_column + ")"));
+    applied = fresh.name();
+    TARN_ASSIGN_OR_RETURN(int64_t applied_rows, QueryInt(db, "SELECT count(*) FROM " + applied));
+    out.rows_skipped = incoming - applied_rows;
   }
-  std::string upserts = "SELECT * FROM " + applied.name();
-  if (!cols.delete_column.empty()) {
-    upserts = "SELECT * EXCLUDE (" + cols.delete_column + ") FROM " + applied.name() +
-              " WHERE NOT " + cols.delete_column;
-  }
-  TARN_ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> data,
-                        WriteDataFiles(db, upserts, *schema, *md.DefaultSpec(), target.data_dir,
-                                       target.location_prefix, target.options));
-  written.Add(data);
-  for (const iceberg::DataFile& f : data) out.rows_written += f.record_count;
-  if (!deletes.files.empty()) {
-    TARN_ASSIGN_OR_RETURN(out.rows_replaced,
-                          QueryInt(db, "SELECT count(*) FROM (" + upserts + ") AS _i SEMI JOIN " +
-                                           staged.name() + " AS _m ON " +
-                                           KeysEqual(keys, "_i", "_m", true)));
-  }
-  if (data.empty() && deletes.files.empty()) return out;
-  TARN_ASSIGN_OR_RETURN(out.snapshot_id,
-                        written.KeepIfCommitted(table.RowDelta(data, deletes.files, props)));
-  out.data_files = static_cast<int64_t>(data.size());
-  out.delete_files = static_cast<int64_t>(deletes.files.size());
-  out.rows_deleted = deletes.rows;
-  out.rows_inserted = out.rows_written - out.rows_replaced;
+  TARN_RETURN_IF_ERROR(
+      WriteAndCommit(db, table, plan, live.name(), applied, keys, cols, props, &out));
   return out;
 }
 

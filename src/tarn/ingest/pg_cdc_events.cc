@@ -1,8 +1,8 @@
 #include "tarn/ingest/pg_cdc_events.h"
 
 #include <cstdio>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "tarn/base/time.h"
 #include "tarn/ingest/pg_util.h"
@@ -26,7 +26,8 @@ class ExactNumbers : public nlohmann::detail::json_sax_dom_parser<json> {
 json ParseExact(std::string_view text) {
   json out;
   ExactNumbers sax(out, /*allow_exceptions=*/false);
-  if (!json::sax_parse(text, &sax, json::input_format_t::json, /*strict=*/true, /*ignore_comments=*/false)) {
+  if (!json::sax_parse(text, &sax, json::input_format_t::json, /*strict=*/true,
+                       /*ignore_comments=*/false)) {
     return json();
   }
   return out;
@@ -40,7 +41,8 @@ std::string ValueJson(const json& column) {
   if (!v.is_string()) return v.dump();
   Oid oid = column.value("typeoid", Oid{0});
   std::string out;
-  pg::AppendValue(&out, pg::KindOf(oid), v.get_ref<const std::string&>(), /*numeric_as_string=*/true);
+  pg::AppendValue(&out, pg::KindOf(oid), v.get_ref<const std::string&>(),
+                  /*numeric_as_string=*/true);
   return out;
 }
 
@@ -76,8 +78,8 @@ std::string ObjectJson(const Image& image) {
   return out + "}";
 }
 
-std::string Envelope(char op, const std::string& before, const std::string& after, const std::string& source,
-                     int64_t now_ms) {
+std::string Envelope(char op, const std::string& before, const std::string& after,
+                     const std::string& source, int64_t now_ms) {
   return std::string("{\"op\":\"") + op + "\",\"before\":" + before + ",\"after\":" + after +
          ",\"source\":" + source + ",\"ts_ms\":" + std::to_string(now_ms) + "}";
 }
@@ -99,8 +101,9 @@ Result<int64_t> LsnField(const json& message, const char* field) {
 }
 
 // The events of an I, U or D message.
-Result<std::vector<std::string>> ChangeEvents(const json& m, char action, const std::vector<std::string>& key,
-                                              int64_t xid, int64_t now_ms) {
+Result<std::vector<std::string>> ChangeEvents(const json& m, char action,
+                                              const std::vector<std::string>& key, int64_t xid,
+                                              int64_t now_ms) {
   TARN_ASSIGN_OR_RETURN(int64_t lsn, LsnField(m, "lsn"));
   std::optional<int64_t> ts_ms;
   if (m.contains("timestamp") && m["timestamp"].is_string()) {
@@ -114,15 +117,18 @@ Result<std::vector<std::string>> ChangeEvents(const json& m, char action, const 
     TARN_ASSIGN_OR_RETURN(before, ImageOf(m["identity"]));
   }
   if (action != 'D') {
-    if (!m.contains("columns")) return InvalidArgument("wal2json: an insert or update without columns");
+    if (!m.contains("columns"))
+      return InvalidArgument("wal2json: an insert or update without columns");
     TARN_ASSIGN_OR_RETURN(after, ImageOf(m["columns"]));
   }
-  if (action == 'I') return std::vector<std::string>{Envelope('c', "null", ObjectJson(*after), source, now_ms)};
+  if (action == 'I')
+    return std::vector<std::string>{Envelope('c', "null", ObjectJson(*after), source, now_ms)};
   if (action == 'D') {
     if (!before) return InvalidArgument("wal2json: a delete without identity");
     return std::vector<std::string>{Envelope('d', ObjectJson(*before), "null", source, now_ms)};
   }
-  if (!before) return std::vector<std::string>{Envelope('u', "null", ObjectJson(*after), source, now_ms)};
+  if (!before)
+    return std::vector<std::string>{Envelope('u', "null", ObjectJson(*after), source, now_ms)};
   for (const auto& [name, value] : *before) {
     if (!Find(*after, name)) after->emplace_back(name, value);  // unchanged, not logged again
   }
@@ -133,7 +139,8 @@ Result<std::vector<std::string>> ChangeEvents(const json& m, char action, const 
     key_changed = key_changed || (old_value && new_value && *old_value != *new_value);
   }
   if (!key_changed) {
-    return std::vector<std::string>{Envelope('u', ObjectJson(*before), ObjectJson(*after), source, now_ms)};
+    return std::vector<std::string>{
+        Envelope('u', ObjectJson(*before), ObjectJson(*after), source, now_ms)};
   }
   return std::vector<std::string>{Envelope('d', ObjectJson(*before), "null", source, now_ms),
                                   Envelope('c', "null", ObjectJson(*after), source, now_ms)};
@@ -145,7 +152,8 @@ Result<int64_t> ParseLsn(std::string_view text) {
   unsigned hi = 0, lo = 0;
   int consumed = 0;
   std::string s(text);
-  if (std::sscanf(s.c_str(), "%X/%X%n", &hi, &lo, &consumed) != 2 || consumed != static_cast<int>(s.size())) {
+  if (std::sscanf(s.c_str(), "%X/%X%n", &hi, &lo, &consumed) != 2 ||
+      consumed != static_cast<int>(s.size())) {
     return InvalidArgument("'" + s + "' is not an LSN (X/Y)");
   }
   return static_cast<int64_t>((static_cast<uint64_t>(hi) << 32) | lo);
@@ -158,8 +166,8 @@ std::string FormatLsn(int64_t lsn) {
   return buf;
 }
 
-Result<WalMessage> DecodeWalMessage(std::string_view text, const std::vector<std::string>& key, int64_t xid,
-                                    int64_t now_ms) {
+Result<WalMessage> DecodeWalMessage(std::string_view text, const std::vector<std::string>& key,
+                                    int64_t xid, int64_t now_ms) {
   json m = ParseExact(text);
   if (!m.is_object() || !m.contains("action") || !m["action"].is_string() ||
       m["action"].get_ref<const std::string&>().size() != 1) {

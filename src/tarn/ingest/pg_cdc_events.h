@@ -26,8 +26,8 @@ Result<int64_t> ParseLsn(std::string_view text);
 std::string FormatLsn(int64_t lsn);
 
 struct WalMessage {
-  char action = 0;          // 'B' begin, 'C' commit, 'I' / 'U' / 'D' changes; others: ignore
-  int64_t commit_lsn = 0;   // B, C: the end of the transaction's commit record ("nextlsn")
+  char action = 0;         // 'B' begin, 'C' commit, 'I' / 'U' / 'D' changes; others: ignore
+  int64_t commit_lsn = 0;  // B, C: the end of the transaction's commit record ("nextlsn")
   std::vector<std::string> events;  // I, U, D: the change events
 };
 

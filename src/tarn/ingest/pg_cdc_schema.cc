@@ -19,13 +19,15 @@ ordered_json AvroType(const std::string& type, const char* precision, const char
   if (type == "double precision") return "double";
   if (type == "boolean") return "boolean";
   if (type == "date") return {{"type", "int"}, {"logicalType", "date"}};
-  if (type == "timestamp with time zone") return {{"type", "long"}, {"logicalType", "timestamp-micros"}};
+  if (type == "timestamp with time zone")
+    return {{"type", "long"}, {"logicalType", "timestamp-micros"}};
   if (type == "timestamp without time zone") {
     return {{"type", "long"}, {"logicalType", "local-timestamp-micros"}};
   }
   if (type == "numeric" && precision && scale) {
     int p = std::atoi(precision), s = std::atoi(scale);
-    if (p >= 1 && p <= 38) return {{"type", "bytes"}, {"logicalType", "decimal"}, {"precision", p}, {"scale", s}};
+    if (p >= 1 && p <= 38)
+      return {{"type", "bytes"}, {"logicalType", "decimal"}, {"precision", p}, {"scale", s}};
   }
   return "string";  // text, varchar, uuid, json, unconstrained numeric, ...: PostgreSQL's text
 }
@@ -40,23 +42,29 @@ std::string AvroName(const std::string& name) {
 
 }  // namespace
 
-Result<std::string> CdcEnvelopeSchema(PGconn* conn, const std::string& schema, const std::string& table) {
-  TARN_ASSIGN_OR_RETURN(auto res, pg::Exec(conn,
-                                           "SELECT column_name, data_type, numeric_precision::text, "
-                                           "numeric_scale::text FROM information_schema.columns "
-                                           "WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",
-                                           {schema, table}, "reading the columns of " + schema + "." + table));
-  if (PQntuples(res.get()) == 0) return NotFound("table " + schema + "." + table + " (no columns visible)");
+Result<std::string> CdcEnvelopeSchema(PGconn* conn, const std::string& schema,
+                                      const std::string& table) {
+  TARN_ASSIGN_OR_RETURN(
+      auto res, pg::Exec(conn,
+                         "SELECT column_name, data_type, numeric_precision::text, "
+                         "numeric_scale::text FROM information_schema.columns "
+                         "WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",
+                         {schema, table}, "reading the columns of " + schema + "." + table));
+  if (PQntuples(res.get()) == 0)
+    return NotFound("table " + schema + "." + table + " (no columns visible)");
   ordered_json fields = ordered_json::array();
   std::set<std::string> names;
   for (int r = 0; r < PQntuples(res.get()); ++r) {
     std::string column = PQgetvalue(res.get(), r, 0);
-    auto text = [&](int c) { return PQgetisnull(res.get(), r, c) ? nullptr : PQgetvalue(res.get(), r, c); };
+    auto text = [&](int c) {
+      return PQgetisnull(res.get(), r, c) ? nullptr : PQgetvalue(res.get(), r, c);
+    };
     std::string name = AvroName(column);
     while (!names.insert(name).second) name += "_";
-    ordered_json field = {{"name", name},
-                          {"type", {"null", AvroType(PQgetvalue(res.get(), r, 1), text(2), text(3))}},
-                          {"default", nullptr}};
+    ordered_json field = {
+        {"name", name},
+        {"type", {"null", AvroType(PQgetvalue(res.get(), r, 1), text(2), text(3))}},
+        {"default", nullptr}};
     if (name != column) field["tarn.json_name"] = column;
     fields.push_back(std::move(field));
   }

@@ -12,6 +12,7 @@ namespace tarn::ingest {
 
 // An Avro schema document. Column names that are not Avro names are sanitized and keep their
 // name in "tarn.json_name". Errors: kNotFound (no such table or no columns), pg::Error's.
-Result<std::string> CdcEnvelopeSchema(PGconn* conn, const std::string& schema, const std::string& table);
+Result<std::string> CdcEnvelopeSchema(PGconn* conn, const std::string& schema,
+                                      const std::string& table);
 
 }  // namespace tarn::ingest

@@ -23,7 +23,8 @@ Status Bad(const std::string& what) { return FailedPrecondition("postgres_cdc so
 bool IsSlotName(const std::string& s) {
   if (s.empty() || s.size() > 63) return false;
   for (char c : s) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
       return false;
     }
   }
@@ -79,7 +80,8 @@ Result<PgCdcConfig> ParsePgCdcConfig(const std::string& connection_config) {
   c.schema = dot == std::string::npos ? "public" : table.substr(0, dot);
   c.table = dot == std::string::npos ? table : table.substr(dot + 1);
   for (const std::string* name : {&c.schema, &c.table}) {
-    TARN_RETURN_IF_ERROR(pg::ValidateIdentifier(*name, "table").WithContext("connection_config.tables"));
+    TARN_RETURN_IF_ERROR(
+        pg::ValidateIdentifier(*name, "table").WithContext("connection_config.tables"));
   }
   c.plugin = j.value("plugin", "wal2json");
   if (c.plugin != "wal2json") return Bad("plugin \"" + c.plugin + "\" is not supported (wal2json)");
@@ -90,9 +92,11 @@ Result<PgCdcConfig> ParsePgCdcConfig(const std::string& connection_config) {
     c.batch_changes = j["batch_changes"].get<int>();
   }
   if (j.contains("poll_interval")) {
-    auto d = j["poll_interval"].is_string() ? ParseDurationMicros(j["poll_interval"].get<std::string>())
-                                            : Result<int64_t>(InvalidArgument("not a string"));
-    if (!d.ok() || *d < 1000) return Bad("connection_config.poll_interval must be a duration such as 500ms");
+    auto d = j["poll_interval"].is_string()
+                 ? ParseDurationMicros(j["poll_interval"].get<std::string>())
+                 : Result<int64_t>(InvalidArgument("not a string"));
+    if (!d.ok() || *d < 1000)
+      return Bad("connection_config.poll_interval must be a duration such as 500ms");
     c.poll_interval_ms = *d / 1000;
   }
   return c;
@@ -108,7 +112,8 @@ Result<int> RegisterCdcSchema(catalog::CatalogService& catalog, const std::strin
   TARN_ASSIGN_OR_RETURN(PgCdcConfig config, ParsePgCdcConfig(source.connection_config));
   Conn c;
   TARN_ASSIGN_OR_RETURN(c.conn, pg::Connect(config.dsn));
-  TARN_ASSIGN_OR_RETURN(std::string schema_json, CdcEnvelopeSchema(c.conn, config.schema, config.table));
+  TARN_ASSIGN_OR_RETURN(std::string schema_json,
+                        CdcEnvelopeSchema(c.conn, config.schema, config.table));
   TARN_ASSIGN_OR_RETURN(auto registered, catalog.RegisterSchema(dataset_id, schema_json, true));
   LogInfo("raw." + dataset.name + ": registered the change-event schema of " + config.schema + "." +
           config.table + " as version " + std::to_string(registered.version.version));
@@ -119,7 +124,7 @@ struct PgCdcStream::Impl {
   catalog::CatalogService& catalog;
   PgCdcConfig config;
   StreamOptions options;
-  std::string table;        // "schema.table", as wal2json names it
+  std::string table;  // "schema.table", as wal2json names it
   std::string quoted_table;
   std::vector<std::string> key;  // primary-key columns
   std::unique_ptr<StreamLander> lander;
@@ -142,12 +147,15 @@ struct PgCdcStream::Impl {
   // The slot's confirmed position, or nullopt when it does not exist. Errors: kFailedPrecondition
   // (a slot of another plugin or database).
   Result<std::optional<int64_t>> SlotPosition() {
-    TARN_ASSIGN_OR_RETURN(auto res, Sql("SELECT plugin, database = current_database(), "
-                                        "confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = $1",
-                                        {config.slot}, "looking up the replication slot"));
+    TARN_ASSIGN_OR_RETURN(
+        auto res, Sql("SELECT plugin, database = current_database(), "
+                      "confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = $1",
+                      {config.slot}, "looking up the replication slot"));
     if (PQntuples(res.get()) == 0) return std::optional<int64_t>();
-    if (std::string(PQgetvalue(res.get(), 0, 0)) != "wal2json" || std::string(PQgetvalue(res.get(), 0, 1)) != "t") {
-      return FailedPrecondition("replication slot " + config.slot + " exists with another plugin or database");
+    if (std::string(PQgetvalue(res.get(), 0, 0)) != "wal2json" ||
+        std::string(PQgetvalue(res.get(), 0, 1)) != "t") {
+      return FailedPrecondition("replication slot " + config.slot +
+                                " exists with another plugin or database");
     }
     if (PQgetisnull(res.get(), 0, 2)) return std::optional<int64_t>(0);
     TARN_ASSIGN_OR_RETURN(int64_t lsn, ParseLsn(PQgetvalue(res.get(), 0, 2)));
@@ -161,7 +169,8 @@ struct PgCdcStream::Impl {
     if (!stored.count(0)) return Snapshot(slot.has_value());
     if (!slot) {
       return FailedPrecondition("replication slot " + config.slot + " is gone: the changes since " +
-                                FormatLsn(stored[0] - 1) + " are lost. Drop and recreate the dataset to start over");
+                                FormatLsn(stored[0] - 1) +
+                                " are lost. Drop and recreate the dataset to start over");
     }
     lander->Reset(0, stored[0]);
     next = stored[0];
@@ -172,12 +181,14 @@ struct PgCdcStream::Impl {
   // (Re)creates the slot exporting a snapshot and lands the table's rows as read at it.
   Status Snapshot(bool slot_exists) {
     if (slot_exists) {
-      TARN_RETURN_IF_ERROR(Sql("SELECT pg_drop_replication_slot($1)", {config.slot}, "dropping the slot").status());
+      TARN_RETURN_IF_ERROR(
+          Sql("SELECT pg_drop_replication_slot($1)", {config.slot}, "dropping the slot").status());
     }
     Conn repl;
     TARN_ASSIGN_OR_RETURN(repl.conn, pg::Connect(config.dsn, {{"replication", "database"}}));
     pg::ResultPtr created(PQexec(repl.conn, ("CREATE_REPLICATION_SLOT " + config.slot +
-                                             " LOGICAL wal2json EXPORT_SNAPSHOT").c_str()),
+                                             " LOGICAL wal2json EXPORT_SNAPSHOT")
+                                                .c_str()),
                           &PQclear);
     if (PQresultStatus(created.get()) != PGRES_TUPLES_OK) {
       return pg::Error(repl.conn, created.get(), "creating replication slot " + config.slot);
@@ -189,7 +200,8 @@ struct PgCdcStream::Impl {
     processed = confirmed = consistent;
     if (lander->pending_records() == 0) return Status::OK();
     auto landed = lander->Flush();
-    if (!landed.ok()) return Unavailable("landing the snapshot of " + table + ": " + landed.status().ToString());
+    if (!landed.ok())
+      return Unavailable("landing the snapshot of " + table + ": " + landed.status().ToString());
     next = consistent + 1;
     Counted(*landed);
     if (options.on_landed) options.on_landed(*landed);
@@ -199,13 +211,19 @@ struct PgCdcStream::Impl {
   }
 
   Status ReadSnapshot(const std::string& snapshot, int64_t offset) {
-    TARN_RETURN_IF_ERROR(Sql("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", {}, "reading the snapshot").status());
-    TARN_RETURN_IF_ERROR(Sql("SET TRANSACTION SNAPSHOT '" + snapshot + "'", {}, "reading the snapshot").status());
-    TARN_RETURN_IF_ERROR(Sql("DECLARE tarn_snapshot NO SCROLL CURSOR FOR SELECT * FROM " + quoted_table, {},
-                             "reading the snapshot").status());
+    TARN_RETURN_IF_ERROR(
+        Sql("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", {}, "reading the snapshot")
+            .status());
+    TARN_RETURN_IF_ERROR(
+        Sql("SET TRANSACTION SNAPSHOT '" + snapshot + "'", {}, "reading the snapshot").status());
+    TARN_RETURN_IF_ERROR(
+        Sql("DECLARE tarn_snapshot NO SCROLL CURSOR FOR SELECT * FROM " + quoted_table, {},
+            "reading the snapshot")
+            .status());
     for (bool more = true; more;) {
       TARN_ASSIGN_OR_RETURN(auto rows, Sql("FETCH FORWARD " + std::to_string(kSnapshotFetchRows) +
-                                               " FROM tarn_snapshot", {}, "reading the snapshot"));
+                                               " FROM tarn_snapshot",
+                                           {}, "reading the snapshot"));
       PGresult* r = rows.get();
       more = PQntuples(r) == kSnapshotFetchRows;
       for (int i = 0; i < PQntuples(r); ++i) {
@@ -232,16 +250,18 @@ struct PgCdcStream::Impl {
   // whether the read was full (more are waiting).
   Result<bool> Poll() {
     TARN_ASSIGN_OR_RETURN(
-        auto res, Sql("SELECT xid::text, data FROM pg_logical_slot_peek_changes($1, NULL, $2, "
-                      "'format-version', '2', 'include-lsn', '1', 'include-timestamp', '1', "
-                      "'include-type-oids', '1', 'add-tables', $3)",
-                      {config.slot, std::to_string(config.batch_changes), table}, "reading changes"));
+        auto res,
+        Sql("SELECT xid::text, data FROM pg_logical_slot_peek_changes($1, NULL, $2, "
+            "'format-version', '2', 'include-lsn', '1', 'include-timestamp', '1', "
+            "'include-type-oids', '1', 'add-tables', $3)",
+            {config.slot, std::to_string(config.batch_changes), table}, "reading changes"));
     int rows = PQntuples(res.get());
     int64_t commit = -1;
     bool skip = true;
     for (int i = 0; i < rows; ++i) {
       int64_t xid = std::atoll(PQgetvalue(res.get(), i, 0));
-      TARN_ASSIGN_OR_RETURN(WalMessage m, DecodeWalMessage(PQgetvalue(res.get(), i, 1), key, xid, NowMs()));
+      TARN_ASSIGN_OR_RETURN(WalMessage m,
+                            DecodeWalMessage(PQgetvalue(res.get(), i, 1), key, xid, NowMs()));
       if (m.action == 'B') {
         commit = m.commit_lsn;
         skip = commit < next;
@@ -249,7 +269,8 @@ struct PgCdcStream::Impl {
         processed = std::max(processed, m.commit_lsn);
         if (!skip) next = m.commit_lsn + 1;
       } else if (m.action == 'T' && !skip) {
-        LogWarn("stream " + config.slot + ": TRUNCATE of " + table + " is not captured; curated keeps its rows");
+        LogWarn("stream " + config.slot + ": TRUNCATE of " + table +
+                " is not captured; curated keeps its rows");
       } else if (!skip) {
         for (const std::string& event : m.events) {
           if (lander->pending_records() == 0) batch_opened = Clock::System().Now();
@@ -264,10 +285,11 @@ struct PgCdcStream::Impl {
   // Moves the slot to `lsn` (the end of a transaction landed or not wanted).
   void Advance(int64_t lsn) {
     if (lsn <= confirmed) return;
-    auto res = Sql("SELECT pg_replication_slot_advance($1, $2::pg_lsn)", {config.slot, FormatLsn(lsn)},
-                   "advancing the slot");
+    auto res = Sql("SELECT pg_replication_slot_advance($1, $2::pg_lsn)",
+                   {config.slot, FormatLsn(lsn)}, "advancing the slot");
     if (!res.ok()) {
-      LogWarn("stream " + config.slot + ": " + res.status().ToString() + " (retried after the next batch)");
+      LogWarn("stream " + config.slot + ": " + res.status().ToString() +
+              " (retried after the next batch)");
       return;
     }
     confirmed = lsn;
@@ -296,7 +318,8 @@ struct PgCdcStream::Impl {
     auto landed = lander->Flush();
     batch_opened = 0;
     if (!landed.ok()) {
-      LogWarn("stream " + config.slot + ": " + landed.status().ToString() + "; reading again from the stored position");
+      LogWarn("stream " + config.slot + ": " + landed.status().ToString() +
+              "; reading again from the stored position");
       bool conflict = landed.status().code() == ErrorCode::kConflict;
       if (conflict) {
         std::lock_guard lock(mu);
@@ -331,7 +354,8 @@ struct PgCdcStream::Impl {
     while (!stop.load()) {
       auto more = Poll();
       if (!more.ok()) {
-        LogWarn("stream " + config.slot + ": " + more.status().ToString() + "; reading again shortly");
+        LogWarn("stream " + config.slot + ": " + more.status().ToString() +
+                "; reading again shortly");
         Rewind();
         SleepUntil(Clock::System().Now() + kRetryPauseMs * 1000, stop);
         continue;
@@ -373,18 +397,21 @@ Result<std::unique_ptr<PgCdcStream>> PgCdcStream::Open(catalog::CatalogService& 
   impl->table = impl->config.schema + "." + impl->config.table;
   TARN_ASSIGN_OR_RETURN(impl->c.conn, pg::Connect(impl->config.dsn));
   PGconn* conn = impl->c.conn;
-  TARN_ASSIGN_OR_RETURN(std::string schema, pg::QuoteIdentifier(conn, impl->config.schema, "schema"));
+  TARN_ASSIGN_OR_RETURN(std::string schema,
+                        pg::QuoteIdentifier(conn, impl->config.schema, "schema"));
   TARN_ASSIGN_OR_RETURN(std::string table, pg::QuoteIdentifier(conn, impl->config.table, "table"));
   impl->quoted_table = schema + "." + table;
-  TARN_ASSIGN_OR_RETURN(auto keys, pg::Exec(conn,
-                                            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON "
-                                            "a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
-                                            "WHERE i.indrelid = to_regclass($1) AND i.indisprimary",
-                                            {impl->quoted_table}, "reading the primary key of " + impl->table));
-  for (int i = 0; i < PQntuples(keys.get()); ++i) impl->key.emplace_back(PQgetvalue(keys.get(), i, 0));
+  TARN_ASSIGN_OR_RETURN(
+      auto keys, pg::Exec(conn,
+                          "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON "
+                          "a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+                          "WHERE i.indrelid = to_regclass($1) AND i.indisprimary",
+                          {impl->quoted_table}, "reading the primary key of " + impl->table));
+  for (int i = 0; i < PQntuples(keys.get()); ++i)
+    impl->key.emplace_back(PQgetvalue(keys.get(), i, 0));
   TARN_RETURN_IF_ERROR(RegisterCdcSchema(catalog, dataset_id).status());
-  TARN_ASSIGN_OR_RETURN(impl->lander, StreamLander::Open(catalog, store, dataset_id, impl->config.slot,
-                                                         impl->options.lander));
+  TARN_ASSIGN_OR_RETURN(impl->lander, StreamLander::Open(catalog, store, dataset_id,
+                                                         impl->config.slot, impl->options.lander));
   TARN_RETURN_IF_ERROR(impl->SlotPosition().status());
   impl->metrics.started_at = Clock::System().Now();
   impl->metrics.watermark = impl->lander->watermark();

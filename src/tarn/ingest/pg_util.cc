@@ -48,12 +48,12 @@ Result<std::string> PasswordOf(const std::string& dsn) {
 }  // namespace
 
 Kind KindOf(Oid type) {
-  if (type == 16) return Kind::kBool;                                     // bool
-  if (type == 20 || type == 21 || type == 23) return Kind::kInteger;      // int8, int2, int4
-  if (type == 700 || type == 701) return Kind::kFloat;                    // float4/8
-  if (type == 1700) return Kind::kNumeric;                                // numeric
-  if (type == 114 || type == 3802) return Kind::kJson;                    // json, jsonb
-  if (type == 1114 || type == 1184) return Kind::kTimestamp;              // timestamp[tz]
+  if (type == 16) return Kind::kBool;                                 // bool
+  if (type == 20 || type == 21 || type == 23) return Kind::kInteger;  // int8, int2, int4
+  if (type == 700 || type == 701) return Kind::kFloat;                // float4/8
+  if (type == 1700) return Kind::kNumeric;                            // numeric
+  if (type == 114 || type == 3802) return Kind::kJson;                // json, jsonb
+  if (type == 1114 || type == 1184) return Kind::kTimestamp;          // timestamp[tz]
   return Kind::kText;
 }
 
@@ -131,13 +131,13 @@ Status Error(PGconn* conn, const PGresult* res, std::string_view what) {
   return IOError(msg);
 }
 
-Result<ResultPtr> Exec(PGconn* conn, const std::string& sql,
-                         const std::vector<std::string>& params, std::string_view what) {
+Result<ResultPtr> Exec(PGconn* conn, const std::string& sql, const std::vector<std::string>& params,
+                       std::string_view what) {
   std::vector<const char*> values;
   for (const std::string& p : params) values.push_back(p.c_str());
   ResultPtr res(PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                               values.data(), nullptr, nullptr, 0),
-                  &PQclear);
+                             values.data(), nullptr, nullptr, 0),
+                &PQclear);
   ExecStatusType st = PQresultStatus(res.get());
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return Error(conn, res.get(), what);
   return res;

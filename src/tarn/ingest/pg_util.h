@@ -21,7 +21,8 @@ using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
 // parameters (e.g. {"replication", "database"}). libpq's messages name host, port, user and
 // database, never the password; any occurrence is masked all the same.
 // Errors: kInvalidArgument (a malformed DSN), kUnavailable (cannot connect).
-Result<PGconn*> Connect(const std::string& dsn, const std::map<std::string, std::string>& extra = {});
+Result<PGconn*> Connect(const std::string& dsn,
+                        const std::map<std::string, std::string>& extra = {});
 
 // Whether `dsn` (a libpq keyword/value string or URL) carries a password.
 bool HasPassword(const std::string& dsn);
@@ -49,7 +50,8 @@ Kind KindOf(Oid type);
 // finite floats and numerics as numbers (numerics as strings when `numeric_as_string`, which
 // keeps every digit); json/jsonb embedded, compacted; timestamps as ISO-8601 with 'T';
 // anything else (NaN, infinities included) as a string.
-void AppendValue(std::string* out, Kind kind, std::string_view text, bool numeric_as_string = false);
+void AppendValue(std::string* out, Kind kind, std::string_view text,
+                 bool numeric_as_string = false);
 void AppendJsonString(std::string* out, std::string_view s);
 
 // One line from libpq's multi-line messages.

@@ -31,7 +31,8 @@ std::string TombstoneTable(const std::string& target);
 // the applied events (one per key) in the DuckDB table `deduped`. Returns the target's commit.
 // Errors: engine::ApplyChangesToTable's, loading or creating the tombstone table.
 Result<engine::WriteResult> ApplyChangeEvents(engine::DuckDb& db, lake::LakeTables& tables,
-                                              iceberg::Table& target, const std::string& target_name,
+                                              iceberg::Table& target,
+                                              const std::string& target_name,
                                               const std::vector<std::string>& key,
                                               const iceberg::SummaryProps& props);
 

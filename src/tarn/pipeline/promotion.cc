@@ -14,9 +14,9 @@
 #include "tarn/engine/duckdb_engine.h"
 #include "tarn/engine/iceberg_read.h"
 #include "tarn/engine/table_writer.h"
+#include "tarn/format/avro_reader.h"
 #include "tarn/iceberg/scan.h"
 #include "tarn/iceberg/table_update.h"
-#include "tarn/format/avro_reader.h"
 #include "tarn/lake/lake.h"
 #include "tarn/pipeline/change_events.h"
 #include "tarn/pipeline/raw_stage.h"
@@ -100,9 +100,15 @@ class Promotion {
   Promotion(lake::Lake& lake, catalog::Dataset dataset, quality::PromotionSpec spec, int version,
             RawSchemas schemas, RawStager stager, std::unique_ptr<engine::DuckDb> db,
             lake::LakeTables& tables)
-      : lake_(lake), cat_(lake.catalog()), ds_(std::move(dataset)), spec_(std::move(spec)),
-        version_(version), schemas_(std::move(schemas)), stager_(std::move(stager)),
-        db_(std::move(db)), tables_(tables) {
+      : lake_(lake),
+        cat_(lake.catalog()),
+        ds_(std::move(dataset)),
+        spec_(std::move(spec)),
+        version_(version),
+        schemas_(std::move(schemas)),
+        stager_(std::move(stager)),
+        db_(std::move(db)),
+        tables_(tables) {
     // Checked when the spec was stored; a destination that no longer parses sends nothing.
     auto parsed = quality::ParseAlertDestinations(spec_.alerts_json);
     if (parsed.ok()) destinations_ = std::move(*parsed);
@@ -149,15 +155,17 @@ class Promotion {
       TARN_ASSIGN_OR_RETURN(embedded, schema::SchemaFromAvro(summary.schema_json));
       written = &*embedded;
     }
-    TARN_RETURN_IF_ERROR(db_->Exec("CREATE OR REPLACE TABLE p_in (" + stager_.InputColumns() + ")"));
+    TARN_RETURN_IF_ERROR(
+        db_->Exec("CREATE OR REPLACE TABLE p_in (" + stager_.InputColumns() + ")"));
     {
       TARN_ASSIGN_OR_RETURN(auto appender, db_->Append("p_in"));
       *rows_in = 0;
-      TARN_RETURN_IF_ERROR(stager_.Append(path, *written, *appender, rows_in).WithContext(p.file_path));
+      TARN_RETURN_IF_ERROR(
+          stager_.Append(path, *written, *appender, rows_in).WithContext(p.file_path));
       TARN_RETURN_IF_ERROR(appender->Close());
     }
-    TARN_RETURN_IF_ERROR(db_->Exec("CREATE OR REPLACE TEMP TABLE p_raw AS SELECT " + stager_.TypedColumns() +
-                                   " FROM p_in"));
+    TARN_RETURN_IF_ERROR(db_->Exec("CREATE OR REPLACE TEMP TABLE p_raw AS SELECT " +
+                                   stager_.TypedColumns() + " FROM p_in"));
     TARN_RETURN_IF_ERROR(db_->Exec("DROP TABLE p_in"));
     // Casts (TRY_CAST: a value that does not cast becomes NULL and is counted by a rule),
     // then the event time as a timestamp, then cleaning expressions over the cast columns.
@@ -220,8 +228,8 @@ class Promotion {
   // The row images the promotion writes: all rows, or the change events that are not deletes.
   std::string Rows() const {
     if (!stager_.cdc()) return Events();
-    return std::string("(SELECT * EXCLUDE (_tarn_seq, ") + kOpColumn + ", " + kLsnColumn + ") FROM p WHERE " +
-           kOpColumn + " IS DISTINCT FROM 'd')";
+    return std::string("(SELECT * EXCLUDE (_tarn_seq, ") + kOpColumn + ", " + kLsnColumn +
+           ") FROM p WHERE " + kOpColumn + " IS DISTINCT FROM 'd')";
   }
 
   Status Gate(const catalog::Partition& p, PartitionOutcome* out) {
@@ -386,9 +394,10 @@ class Promotion {
     // Change events keep their LSN in the table: the version of each row (change_events.h).
     std::string columns = std::string("SELECT * EXCLUDE (_tarn_partition, _tarn_order") +
                           (stager_.cdc() ? std::string(", ") + kOpColumn : "") + ") FROM batch";
-    TARN_ASSIGN_OR_RETURN(auto target,
-                          LoadOrCreateTable(tables_, *db_, "curated", spec_.target, columns,
-                                            spec_.partition_by, {{"tarn.promoted-from", "raw." + ds_.name}}));
+    TARN_ASSIGN_OR_RETURN(
+        auto target,
+        LoadOrCreateTable(tables_, *db_, "curated", spec_.target, columns, spec_.partition_by,
+                          {{"tarn.promoted-from", "raw." + ds_.name}}));
     if (target.created) {
       // The curated dataset in the control plane, beside its table.
       catalog::DatasetSpec d{ds_.source_id, spec_.target, "curated", ds_.owner, ds_.sla_hours};
@@ -405,7 +414,8 @@ class Promotion {
     TARN_RETURN_IF_ERROR(db_->Exec("CREATE OR REPLACE TEMP TABLE deduped AS SELECT * FROM batch QUALIFY "
                                    "row_number() OVER (PARTITION BY " + key + " ORDER BY " +
                                    QuoteIdent(spec_.event_time) + " DESC NULLS LAST, _tarn_order DESC) = 1"));
-    return engine::UpsertIntoTable(*db_, table, "SELECT * EXCLUDE (_tarn_partition, _tarn_order) FROM deduped",
+    return engine::UpsertIntoTable(*db_, table,
+                                   "SELECT * EXCLUDE (_tarn_partition, _tarn_order) FROM deduped",
                                    spec_.key, props);
   }
 
@@ -421,15 +431,17 @@ class Promotion {
                                    {"tarn.raw-partitions", ids},
                                    {"tarn.quality-runs", runs},
                                    {"tarn.promotion-spec-version", std::to_string(version_)}};
-    TARN_ASSIGN_OR_RETURN(auto written,
-                          stager_.cdc() ? ApplyChangeEvents(*db_, tables_, *table, spec_.target, spec_.key, props)
-                                        : Upsert(*table, props));
+    TARN_ASSIGN_OR_RETURN(
+        auto written, stager_.cdc()
+                          ? ApplyChangeEvents(*db_, tables_, *table, spec_.target, spec_.key, props)
+                          : Upsert(*table, props));
     std::map<std::string, int64_t> rows_out;
-    TARN_RETURN_IF_ERROR(db_->Query("SELECT _tarn_partition, CAST(count(*) AS VARCHAR) FROM deduped GROUP BY 1",
-                                    {}, [&](const engine::Row& r) {
-                                      rows_out[*r[0]] = std::stoll(*r[1]);
-                                      return Status::OK();
-                                    }));
+    TARN_RETURN_IF_ERROR(
+        db_->Query("SELECT _tarn_partition, CAST(count(*) AS VARCHAR) FROM deduped GROUP BY 1", {},
+                   [&](const engine::Row& r) {
+                     rows_out[*r[0]] = std::stoll(*r[1]);
+                     return Status::OK();
+                   }));
     result->snapshot_id = table->metadata().current_snapshot_id.value_or(0);
     result->rows_written = written.rows_written;
     result->rows_replaced = written.rows_replaced;
@@ -537,8 +549,8 @@ Result<PromotionResult> Promote(lake::Lake& lake, const std::string& raw_dataset
   }
   TARN_ASSIGN_OR_RETURN(auto db, engine::DuckDb::OpenSandboxed(sandbox));
   TARN_ASSIGN_OR_RETURN(RawStager stager, RawStager::Make(schemas.current, spec.cdc.has_value()));
-  Promotion promotion(lake, ds, std::move(spec), stored->version, std::move(schemas), std::move(stager),
-                      std::move(db), *tables);
+  Promotion promotion(lake, ds, std::move(spec), stored->version, std::move(schemas),
+                      std::move(stager), std::move(db), *tables);
   return promotion.Run(partitions);
 }
 
@@ -554,9 +566,12 @@ std::string PromotionResultToJson(const PromotionResult& r) {
     if (!p.report_path.empty()) j["report"] = p.report_path;
     parts.push_back(std::move(j));
   }
-  json out = {{"raw_dataset", r.raw_dataset}, {"target_table", r.target_table},
-              {"spec_version", r.spec_version}, {"rows_written", r.rows_written},
-              {"rows_replaced", r.rows_replaced}, {"rows_deleted", r.rows_deleted},
+  json out = {{"raw_dataset", r.raw_dataset},
+              {"target_table", r.target_table},
+              {"spec_version", r.spec_version},
+              {"rows_written", r.rows_written},
+              {"rows_replaced", r.rows_replaced},
+              {"rows_deleted", r.rows_deleted},
               {"partitions", parts}};
   out["snapshot_id"] = r.snapshot_id ? json(r.snapshot_id) : json(nullptr);
   return out.dump();

@@ -17,18 +17,28 @@ using schema::TypeId;
 std::pair<std::string, std::string> InputColumn(const schema::NestedField& f) {
   std::string c = QuoteIdent(f.name);
   switch (f.type->id) {
-    case TypeId::kBoolean: return {"BOOLEAN", c};
-    case TypeId::kInt: return {"INTEGER", c};
-    case TypeId::kLong: return {"BIGINT", c};
-    case TypeId::kFloat: return {"FLOAT", c};
-    case TypeId::kDouble: return {"DOUBLE", c};
-    case TypeId::kDate: return {"INTEGER", "(DATE '1970-01-01' + " + c + ")"};
-    case TypeId::kTimestamp: return {"BIGINT", "make_timestamp(" + c + ")"};
-    case TypeId::kTimestampTz: return {"BIGINT", "make_timestamptz(" + c + ")"};
+    case TypeId::kBoolean:
+      return {"BOOLEAN", c};
+    case TypeId::kInt:
+      return {"INTEGER", c};
+    case TypeId::kLong:
+      return {"BIGINT", c};
+    case TypeId::kFloat:
+      return {"FLOAT", c};
+    case TypeId::kDouble:
+      return {"DOUBLE", c};
+    case TypeId::kDate:
+      return {"INTEGER", "(DATE '1970-01-01' + " + c + ")"};
+    case TypeId::kTimestamp:
+      return {"BIGINT", "make_timestamp(" + c + ")"};
+    case TypeId::kTimestampTz:
+      return {"BIGINT", "make_timestamptz(" + c + ")"};
     case TypeId::kDecimal:
       return {"VARCHAR", "CAST(" + c + " AS " + engine::DuckDbType(*f.type) + ")"};
-    case TypeId::kString: return {"VARCHAR", "NULLIF(trim(" + c + "), '')"};  // '' and '  ' are NULL
-    default: return {"VARCHAR", "CAST(" + c + " AS VARCHAR)"};  // nested values as their JSON
+    case TypeId::kString:
+      return {"VARCHAR", "NULLIF(trim(" + c + "), '')"};  // '' and '  ' are NULL
+    default:
+      return {"VARCHAR", "CAST(" + c + " AS VARCHAR)"};  // nested values as their JSON
   }
 }
 
@@ -60,11 +70,31 @@ void AppendField(avro_value_t& record, int index, const schema::NestedField& fie
     return text.empty() ? out.Null() : out.Varchar(text);
   }
   switch (avro_value_get_type(&v)) {
-    case AVRO_BOOLEAN: { int b = 0; avro_value_get_boolean(&v, &b); return out.Bool(b != 0); }
-    case AVRO_INT32: { int32_t i = 0; avro_value_get_int(&v, &i); return out.Int32(i); }
-    case AVRO_INT64: { int64_t i = 0; avro_value_get_long(&v, &i); return out.Int64(i); }
-    case AVRO_FLOAT: { float f = 0; avro_value_get_float(&v, &f); return out.Float(f); }
-    case AVRO_DOUBLE: { double d = 0; avro_value_get_double(&v, &d); return out.Double(d); }
+    case AVRO_BOOLEAN: {
+      int b = 0;
+      avro_value_get_boolean(&v, &b);
+      return out.Bool(b != 0);
+    }
+    case AVRO_INT32: {
+      int32_t i = 0;
+      avro_value_get_int(&v, &i);
+      return out.Int32(i);
+    }
+    case AVRO_INT64: {
+      int64_t i = 0;
+      avro_value_get_long(&v, &i);
+      return out.Int64(i);
+    }
+    case AVRO_FLOAT: {
+      float f = 0;
+      avro_value_get_float(&v, &f);
+      return out.Float(f);
+    }
+    case AVRO_DOUBLE: {
+      double d = 0;
+      avro_value_get_double(&v, &d);
+      return out.Double(d);
+    }
     case AVRO_STRING: {
       const char* str = nullptr;
       size_t size = 0;

@@ -45,8 +45,8 @@ class RawStager {
  private:
   RawStager(std::vector<schema::NestedField> row_fields, bool cdc)
       : row_fields_(std::move(row_fields)), cdc_(cdc) {}
-  Status AppendEvents(const std::string& path, const schema::Schema& written,
-                      engine::Appender& out, int64_t* rows) const;
+  Status AppendEvents(const std::string& path, const schema::Schema& written, engine::Appender& out,
+                      int64_t* rows) const;
 
   std::vector<schema::NestedField> row_fields_;
   bool cdc_ = false;

@@ -1,13 +1,13 @@
 // StreamPipeline: what `tarn stream DATASET` (and `tarn serve --stream DATASET`) runs for a raw
 // dataset fed by a stream: a Kafka topic or a PostgreSQL table's changes. The consumer thread
-// lands batches exactly once (ingest::StreamSource: KafkaStream, PgCdcStream). When the dataset has a promotion spec, a promoter thread takes each
-// landed batch through the quality gate into curated (Promote on its partitions), so events
-// are queryable in curated seconds after they land; its event_time field drives the watermark
-// (allowed lateness and late alerts from the spec's `watermark`; for change events, the
-// envelope's ts_ms), and windows of the spec's
-// `windows` are published to serving as the watermark passes their ends, with late data
-// reconciled (windows.h). On start, partitions landed but not promoted before (a crash between
-// landing and promotion) are promoted first.
+// lands batches exactly once (ingest::StreamSource: KafkaStream, PgCdcStream). When the dataset has
+// a promotion spec, a promoter thread takes each landed batch through the quality gate into curated
+// (Promote on its partitions), so events are queryable in curated seconds after they land; its
+// event_time field drives the watermark (allowed lateness and late alerts from the spec's
+// `watermark`; for change events, the envelope's ts_ms), and windows of the spec's `windows` are
+// published to serving as the watermark passes their ends, with late data reconciled (windows.h).
+// On start, partitions landed but not promoted before (a crash between landing and promotion) are
+// promoted first.
 #pragma once
 
 #include <atomic>

@@ -1,14 +1,14 @@
 #include "tarn/quality/promotion_spec.h"
 
-#include "tarn/base/time.h"
-#include "tarn/schema/cdc_envelope.h"
-
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <set>
+
+#include "tarn/base/time.h"
+#include "tarn/schema/cdc_envelope.h"
 
 namespace tarn::quality {
 namespace {
@@ -347,9 +347,9 @@ Result<PromotionSpec> ParsePromotionSpec(const std::string& text) {
   }
   if (!doc.is_object()) return InvalidArgument("promotion spec must be a mapping");
   const std::string top = "promotion spec";
-  TARN_RETURN_IF_ERROR(Known(doc, top, {"target", "key", "event_time", "partition_by", "cast",
-                                        "clean", "quality", "alerts", "watermark", "windows",
-                                        "cdc"}));
+  TARN_RETURN_IF_ERROR(Known(doc, top,
+                             {"target", "key", "event_time", "partition_by", "cast", "clean",
+                              "quality", "alerts", "watermark", "windows", "cdc"}));
   PromotionSpec spec;
   TARN_ASSIGN_OR_RETURN(spec.target, String(doc, "target", top, true));
   for (char c : spec.target) {

@@ -39,7 +39,8 @@ Result<CdcEnvelope> FindCdcEnvelope(const Schema& schema) {
   }
   const std::vector<NestedField>& source = fields[e.source].type->fields;
   e.lsn = IndexOf(source, "lsn");
-  if (e.lsn < 0 || (source[e.lsn].type->id != TypeId::kLong && source[e.lsn].type->id != TypeId::kInt)) {
+  if (e.lsn < 0 ||
+      (source[e.lsn].type->id != TypeId::kLong && source[e.lsn].type->id != TypeId::kInt)) {
     return Missing("no long field 'source.lsn' (the change's position in the source's log)");
   }
   if (e.ts_ms >= 0 && fields[e.ts_ms].type->id != TypeId::kLong) e.ts_ms = -1;

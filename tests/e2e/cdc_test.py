@@ -260,6 +260,12 @@ def test_postgres(work):
         load = Workload(dsn, seed=7)
         stream = Stream(lake, "orders_cdc", work)
         stream.start()
+        # The snapshot of the rows already there lands first (a kill before it would only make
+        # the next start snapshot again).
+        deadline = time.time() + 30
+        while not json.loads(lake.tarn("--json", "partitions", "raw.orders_cdc").stdout):
+            check(time.time() < deadline, f"the snapshot did not land\n{stream.log()}")
+            time.sleep(0.1)
         raw_dir = os.path.join(lake.root, "raw", "orders_cdc")
         for kill in range(3):
             # Changes while the stream runs, a SIGKILL among them (at a random moment, or right

@@ -1,11 +1,12 @@
 """Change data capture end to end, as the issue tries it: curated must end identical to the source.
 
-(a) PostgreSQL: a throwaway server (wal_level=logical, wal2json), a table with REPLICA IDENTITY FULL
-    and rows before streaming starts (the snapshot). `tarn stream` runs in the background while
-    inserts, updates (several of one row in one transaction), deletes, a key deleted and inserted
-    again, primary-key changes, COPY (changes sharing one LSN) and interleaved transactions happen;
-    the stream is killed with SIGKILL three times mid-way and restarted. Then curated.orders must
-    equal the table, raw must hold every change exactly once, and the slot must be consumed.
+(a) PostgreSQL: a throwaway server (wal_level=logical), tables with REPLICA IDENTITY FULL and rows
+    before streaming starts (the snapshot). `tarn stream` runs in the background while inserts,
+    updates (several of one row in one transaction), deletes, a key deleted and inserted again,
+    primary-key changes, COPY (changes sharing one LSN) and interleaved transactions happen; the
+    stream is killed with SIGKILL mid-way and restarted (three times through pgoutput, twice
+    through wal2json). Then the curated table must equal the source table, raw must hold every
+    change exactly once, and the slot must be consumed.
 (b) Kafka: Debezium envelopes (and the tombstones after deletes) produced with `kcat -P` to a
     tarn_mock_kafka topic of two partitions, keyed by id; the stream is killed as its first batch
     lands. Then curated must equal the state the events describe.
@@ -134,24 +135,22 @@ def kill_after_next_landing(stream, raw_dir):
 # ---------------------------------------------------------------------------------------------
 # (a) PostgreSQL logical replication
 
-CURATED_ORDERS = ("SELECT id, customer, CAST(amount AS VARCHAR) AS amount, status, "
-                  "epoch_us(updated_at) AS updated_us FROM curated.orders ORDER BY id")
-SOURCE_ORDERS = ("SELECT id, customer, amount::text, status, "
-                 "(extract(epoch from updated_at) * 1000000)::bigint FROM orders ORDER BY id")
-
-
 class Workload:
-    """Random changes to public.orders; every statement in its own transaction unless noted."""
+    """Random changes to one table; every statement in its own transaction unless noted."""
 
-    def __init__(self, dsn, seed):
+    def __init__(self, dsn, table, seed):
         self.rng = random.Random(seed)
+        self.table = table
         self.conn = psycopg2.connect(dsn)
         self.other = psycopg2.connect(dsn)
         self.next_id = 1000
 
+    def sql(self, cur, statement, args=()):
+        cur.execute(statement.replace("{t}", self.table), args)
+
     def ids(self):
         with self.conn.cursor() as c:
-            c.execute("SELECT id FROM orders")
+            self.sql(c, "SELECT id FROM {t}")
             ids = [r[0] for r in c.fetchall()]
         self.conn.commit()
         return ids
@@ -162,45 +161,45 @@ class Workload:
         pick = rng.choice(ids) if ids else None
         if op == "insert" or pick is None:
             self.next_id += 1
-            cur.execute("INSERT INTO orders (id, customer, amount, status) VALUES (%s, %s, %s, 'new')",
-                        (self.next_id, f"c{self.next_id}", round(rng.uniform(1, 999), 2)))
+            self.sql(cur, "INSERT INTO {t} (id, customer, amount, status) VALUES (%s, %s, %s, 'new')",
+                     (self.next_id, f"c{self.next_id}", round(rng.uniform(1, 999), 2)))
         elif op == "update":
-            cur.execute("UPDATE orders SET status = %s, amount = amount + 1, updated_at = now() WHERE id = %s",
-                        (rng.choice(["paid", "shipped", "returned"]), pick))
+            self.sql(cur, "UPDATE {t} SET status = %s, amount = amount + 1, updated_at = now() WHERE id = %s",
+                     (rng.choice(["paid", "shipped", "returned"]), pick))
         elif op == "delete":
-            cur.execute("DELETE FROM orders WHERE id = %s", (pick,))
+            self.sql(cur, "DELETE FROM {t} WHERE id = %s", (pick,))
         elif op == "updates_in_one_tx":
             for status in ("a", "b", "final"):
-                cur.execute("UPDATE orders SET status = %s, updated_at = now() WHERE id = %s", (status, pick))
+                self.sql(cur, "UPDATE {t} SET status = %s, updated_at = now() WHERE id = %s", (status, pick))
         elif op == "delete_reinsert":
-            cur.execute("DELETE FROM orders WHERE id = %s", (pick,))
+            self.sql(cur, "DELETE FROM {t} WHERE id = %s", (pick,))
             self.conn.commit()
-            cur.execute("INSERT INTO orders (id, customer, amount, status) VALUES (%s, 'again', 1.25, 'new')",
-                        (pick,))
+            self.sql(cur, "INSERT INTO {t} (id, customer, amount, status) VALUES (%s, 'again', 1.25, 'new')",
+                     (pick,))
         elif op == "delete_reinsert_one_tx":
-            cur.execute("DELETE FROM orders WHERE id = %s", (pick,))
-            cur.execute("INSERT INTO orders (id, customer, amount, status) VALUES (%s, 'same tx', 2.50, 'new')",
-                        (pick,))
+            self.sql(cur, "DELETE FROM {t} WHERE id = %s", (pick,))
+            self.sql(cur, "INSERT INTO {t} (id, customer, amount, status) VALUES (%s, 'same tx', 2.50, 'new')",
+                     (pick,))
         elif op == "key_change":
             self.next_id += 1
-            cur.execute("UPDATE orders SET id = %s WHERE id = %s", (self.next_id, pick))
+            self.sql(cur, "UPDATE {t} SET id = %s WHERE id = %s", (self.next_id, pick))
         elif op == "copy":  # one multi-insert WAL record: several changes share its LSN
             rows = []
             for _ in range(5):
                 self.next_id += 1
                 rows.append(f"{self.next_id}\tcopy{self.next_id}\t3.75\tcopied\n")
-            cur.copy_from(io.StringIO("".join(rows)), "orders", columns=("id", "customer", "amount", "status"))
+            cur.copy_from(io.StringIO("".join(rows)), self.table, columns=("id", "customer", "amount", "status"))
         elif op == "interleaved":  # change LSNs out of commit order
             ids = rng.sample(ids, 2) if len(ids) >= 2 else [pick, pick]
             with self.other.cursor() as oc:
-                cur.execute("UPDATE orders SET status = 'first-started' WHERE id = %s", (ids[0],))
+                self.sql(cur, "UPDATE {t} SET status = 'first-started' WHERE id = %s", (ids[0],))
                 if ids[1] != ids[0]:
-                    oc.execute("UPDATE orders SET status = 'second-started' WHERE id = %s", (ids[1],))
+                    self.sql(oc, "UPDATE {t} SET status = 'second-started' WHERE id = %s", (ids[1],))
                 self.other.commit()
         elif op == "bulk":
-            cur.execute("INSERT INTO orders (id, customer, amount, status) "
-                        "SELECT g, 'bulk' || g, g / 100.0, 'bulk' FROM generate_series(%s, %s) g",
-                        (self.next_id + 1, self.next_id + 300))
+            self.sql(cur, "INSERT INTO {t} (id, customer, amount, status) "
+                          "SELECT g, 'bulk' || g, g / 100.0, 'bulk' FROM generate_series(%s, %s) g",
+                     (self.next_id + 1, self.next_id + 300))
             self.next_id += 300
         self.conn.commit()
 
@@ -214,14 +213,15 @@ class Workload:
 
     def rows(self):
         with self.conn.cursor() as c:
-            c.execute(SOURCE_ORDERS)
+            self.sql(c, "SELECT id, customer, amount::text, status, "
+                        "(extract(epoch from updated_at) * 1000000)::bigint FROM {t} ORDER BY id")
             out = [{"id": r[0], "customer": r[1], "amount": r[2], "status": r[3], "updated_us": r[4]}
                    for r in c.fetchall()]
         self.conn.commit()
         return out
 
 
-def start_postgres():
+def start_postgres(tables):
     pg_dir = tempfile.mkdtemp(prefix="tarn-cdc-pg-")  # of its own: the postgres user must reach it
     url = subprocess.run([os.path.join(SOURCE_DIR, "scripts", "pg-tmp.sh"), "start", pg_dir],
                          capture_output=True, text=True)
@@ -236,74 +236,92 @@ def start_postgres():
             c.execute("ALTER SYSTEM SET output_plugin_libraries = pgoutput, test_decoding, wal2json")
             c.execute("SELECT pg_reload_conf()")
             time.sleep(0.5)
-        c.execute("""CREATE TABLE orders (id int PRIMARY KEY, customer text NOT NULL, amount numeric(12,2),
-                                          status text, updated_at timestamptz NOT NULL DEFAULT now())""")
-        c.execute("ALTER TABLE orders REPLICA IDENTITY FULL")
-        c.execute("INSERT INTO orders (id, customer, amount, status) "
-                  "SELECT g, 'seed' || g, g * 1.5, 'new' FROM generate_series(1, 200) g")
+        for t in tables:
+            c.execute(f"""CREATE TABLE {t} (id int PRIMARY KEY, customer text NOT NULL, amount numeric(12,2),
+                                            status text, updated_at timestamptz NOT NULL DEFAULT now())""")
+            c.execute(f"ALTER TABLE {t} REPLICA IDENTITY FULL")
+            c.execute(f"INSERT INTO {t} (id, customer, amount, status) "
+                      "SELECT g, 'seed' || g, g * 1.5, 'new' FROM generate_series(1, 200) g")
     conn.close()
     return pg_dir, dsn
 
 
+def unread_changes(dsn, slot, plugin, table):
+    """The table's changes the slot still holds."""
+    conn = psycopg2.connect(dsn)
+    with conn.cursor() as c:
+        if plugin == "pgoutput":
+            c.execute("SELECT count(*) FROM pg_logical_slot_peek_binary_changes(%s, NULL, NULL, 'proto_version', "
+                      "'1', 'publication_names', %s) WHERE get_byte(data, 0) IN (73, 85, 68)", (slot, slot))
+        else:
+            c.execute("SELECT count(*) FROM pg_logical_slot_peek_changes(%s, NULL, NULL, 'format-version', '2', "
+                      "'add-tables', %s, 'include-transaction', '0')", (slot, f"public.{table}"))
+        n = c.fetchone()[0]
+    conn.close()
+    return n
+
+
+def mirror_postgres(lake, dsn, work, table, plugin, kills):
+    """Streams `table` through `plugin`, killing the stream `kills` times; checks the mirror."""
+    dataset, slot = f"{table}_cdc", f"tarn_{table}"
+    lake.tarn("source", "add", f"{table}_db", "--type", "cdc", "--owner", "eng", "--config", json.dumps(
+        {"connector": "postgres_cdc", "dsn": "env:PG_DSN", "slot": slot, "tables": [f"public.{table}"],
+         "plugin": plugin, "poll_interval": "200ms"}))
+    lake.tarn("dataset", "create", dataset, "--source", f"{table}_db", "--zone", "raw", "--owner", "eng")
+    out = lake.tarn("stream", f"raw.{dataset}", "--register-schema").stdout
+    check("change-event schema version 1" in out, f"--register-schema: {out}")
+    lake.set_spec(dataset, table, work)
+
+    load = Workload(dsn, table, seed=7)
+    stream = Stream(lake, dataset, work)
+    stream.start()
+    # The snapshot of the rows already there lands first (a kill before it would only make the
+    # next start snapshot again).
+    deadline = time.time() + 30
+    while not json.loads(lake.tarn("--json", "partitions", f"raw.{dataset}").stdout):
+        check(time.time() < deadline, f"the snapshot did not land\n{stream.log()}")
+        time.sleep(0.1)
+    raw_dir = os.path.join(lake.root, "raw", dataset)
+    for kill in range(kills):
+        # Changes while the stream runs, a SIGKILL among them (at a random moment, or right
+        # after a batch lands), more changes while it is down, then a restart.
+        if kill % 2 == 1:
+            killer = threading.Thread(target=kill_after_next_landing, args=(stream, raw_dir))
+        else:
+            killer = threading.Timer(load.rng.uniform(0.5, 3.0), stream.kill)
+        killer.start()
+        load.burst(60, 0.04)
+        killer.join()
+        load.burst(10, 0)
+        stream.start()
+    load.burst(30, 0.02)
+    curated = (f"SELECT id, customer, CAST(amount AS VARCHAR) AS amount, status, "
+               f"epoch_us(updated_at) AS updated_us FROM curated.{table} ORDER BY id")
+    wait_equal(lake, curated, load.rows(), f"PostgreSQL CDC through {plugin}", stream)
+    stream.stop()
+
+    # Exactly once in raw: no change landed twice (a change is its LSN, op and key).
+    events, promoted = raw_events(lake, dataset)
+    check(promoted, "every landed partition was promoted")
+    seen = set()
+    for e in events:
+        key = (e["source"]["lsn"], e["op"], (e["before"] or {}).get("id"), (e["after"] or {}).get("id"))
+        check(key not in seen, f"a change landed twice: {e}")
+        seen.add(key)
+    check(sum(e["op"] == "r" for e in events) == 200, "the snapshot: the 200 rows there before the stream")
+    check({e["op"] for e in events} == {"r", "c", "u", "d"}, f"ops: {set(e['op'] for e in events)}")
+    check(unread_changes(dsn, slot, plugin, table) == 0, "the slot was advanced past every landed change")
+    status = json.load(open(os.path.join(work, f"{dataset}-status.json")))
+    check(status["last_error"] == "" and status["partitions_quarantined"] == 0, f"status: {status}")
+    print(f"postgres ({plugin}): {len(load.rows())} rows mirrored, {len(events)} change events, {kills} kills")
+
+
 def test_postgres(work):
-    pg_dir, dsn = start_postgres()
+    pg_dir, dsn = start_postgres(["orders", "invoices"])
     try:
         lake = Lake(os.path.join(work, "lake"), dict(os.environ, PG_DSN=dsn))
-        lake.tarn("source", "add", "shopdb", "--type", "cdc", "--owner", "eng", "--config", json.dumps(
-            {"connector": "postgres_cdc", "dsn": "env:PG_DSN", "slot": "tarn_orders",
-             "tables": ["public.orders"], "plugin": "wal2json", "poll_interval": "200ms"}))
-        lake.tarn("dataset", "create", "orders_cdc", "--source", "shopdb", "--zone", "raw", "--owner", "eng")
-        out = lake.tarn("stream", "raw.orders_cdc", "--register-schema").stdout
-        check("change-event schema version 1" in out, f"--register-schema: {out}")
-        lake.set_spec("orders_cdc", "orders", work)
-
-        load = Workload(dsn, seed=7)
-        stream = Stream(lake, "orders_cdc", work)
-        stream.start()
-        # The snapshot of the rows already there lands first (a kill before it would only make
-        # the next start snapshot again).
-        deadline = time.time() + 30
-        while not json.loads(lake.tarn("--json", "partitions", "raw.orders_cdc").stdout):
-            check(time.time() < deadline, f"the snapshot did not land\n{stream.log()}")
-            time.sleep(0.1)
-        raw_dir = os.path.join(lake.root, "raw", "orders_cdc")
-        for kill in range(3):
-            # Changes while the stream runs, a SIGKILL among them (at a random moment, or right
-            # after a batch lands), more changes while it is down, then a restart.
-            if kill == 1:
-                killer = threading.Thread(target=kill_after_next_landing, args=(stream, raw_dir))
-            else:
-                killer = threading.Timer(load.rng.uniform(0.5, 3.0), stream.kill)
-            killer.start()
-            load.burst(60, 0.04)
-            killer.join()
-            load.burst(10, 0)
-            stream.start()
-        load.burst(30, 0.02)
-        wait_equal(lake, CURATED_ORDERS, load.rows(), "PostgreSQL CDC", stream)
-        stream.stop()
-        check(stream.runs == 4, "three kills, three restarts")
-
-        # Exactly once in raw: no change landed twice (a change is its LSN, op and key).
-        events, promoted = raw_events(lake, "orders_cdc")
-        check(promoted, "every landed partition was promoted")
-        seen = set()
-        for e in events:
-            key = (e["source"]["lsn"], e["op"], (e["before"] or {}).get("id"), (e["after"] or {}).get("id"))
-            check(key not in seen, f"a change landed twice: {e}")
-            seen.add(key)
-        check(sum(e["op"] == "r" for e in events) == 200, "the snapshot: the 200 rows there before the stream")
-        check({e["op"] for e in events} == {"r", "c", "u", "d"}, f"ops: {set(e['op'] for e in events)}")
-        # The slot is consumed: nothing of the table is left to read.
-        conn = psycopg2.connect(dsn)
-        with conn.cursor() as c:
-            c.execute("SELECT count(*) FROM pg_logical_slot_peek_changes('tarn_orders', NULL, NULL, "
-                      "'format-version', '2', 'add-tables', 'public.orders', 'include-transaction', '0')")
-            check(c.fetchone()[0] == 0, "the slot was advanced past every landed change")
-        conn.close()
-        status = json.load(open(os.path.join(work, "orders_cdc-status.json")))
-        check(status["last_error"] == "" and status["partitions_quarantined"] == 0, f"status: {status}")
-        print(f"postgres: {len(load.rows())} rows mirrored, {len(events)} change events, 3 kills")
+        mirror_postgres(lake, dsn, work, "orders", "pgoutput", kills=3)
+        mirror_postgres(lake, dsn, work, "invoices", "wal2json", kills=2)
     finally:
         subprocess.run([os.path.join(SOURCE_DIR, "scripts", "pg-tmp.sh"), "stop", pg_dir], capture_output=True)
 

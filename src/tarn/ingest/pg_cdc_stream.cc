@@ -11,7 +11,9 @@
 #include "tarn/ingest/credentials.h"
 #include "tarn/ingest/pg_cdc_events.h"
 #include "tarn/ingest/pg_cdc_schema.h"
+#include "tarn/ingest/pg_pgoutput.h"
 #include "tarn/ingest/pg_util.h"
+#include "tarn/ingest/pg_wal2json.h"
 
 namespace tarn::ingest {
 namespace {
@@ -42,6 +44,18 @@ constexpr int64_t kRetryPauseMs = 1000;
 constexpr int kSnapshotFetchRows = 10000;
 
 int64_t NowMs() { return Clock::System().Now() / 1000; }
+
+// The bytes of a bytea in PostgreSQL's text output ("\x" and hex digits).
+std::string ByteaBytes(std::string_view text) {
+  auto nibble = [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (c | 32) - 'a' + 10;
+  };
+  std::string out;
+  for (size_t i = 2; i + 1 < text.size(); i += 2) {
+    out.push_back(static_cast<char>(nibble(text[i]) << 4 | nibble(text[i + 1])));
+  }
+  return out;
+}
 
 // Sleeps until `until` (system micros) or until `stop` is set.
 void SleepUntil(UnixMicros until, const std::atomic<bool>& stop) {
@@ -83,8 +97,12 @@ Result<PgCdcConfig> ParsePgCdcConfig(const std::string& connection_config) {
     TARN_RETURN_IF_ERROR(
         pg::ValidateIdentifier(*name, "table").WithContext("connection_config.tables"));
   }
-  c.plugin = j.value("plugin", "wal2json");
-  if (c.plugin != "wal2json") return Bad("plugin \"" + c.plugin + "\" is not supported (wal2json)");
+  c.plugin = j.value("plugin", "pgoutput");
+  if (c.plugin != "pgoutput" && c.plugin != "wal2json") {
+    return Bad("plugin \"" + c.plugin + "\" is not supported (pgoutput, wal2json)");
+  }
+  c.publication = j.value("publication", c.slot);
+  TARN_RETURN_IF_ERROR(pg::ValidateIdentifier(c.publication, "publication"));
   if (j.contains("batch_changes")) {
     if (!j["batch_changes"].is_number_integer() || j["batch_changes"].get<int>() < 1) {
       return Bad("connection_config.batch_changes must be a positive integer");
@@ -124,10 +142,11 @@ struct PgCdcStream::Impl {
   catalog::CatalogService& catalog;
   PgCdcConfig config;
   StreamOptions options;
-  std::string table;  // "schema.table", as wal2json names it
+  std::string table;  // "schema.table", as the plugins name it
   std::string quoted_table;
   std::vector<std::string> key;  // primary-key columns
   std::unique_ptr<StreamLander> lander;
+  std::unique_ptr<WalDecoder> decoder;
   Conn c;
   int64_t next = 0;       // the lowest commit LSN not added yet
   int64_t processed = 0;  // the end of the last transaction read (landed, pending or skipped)
@@ -152,10 +171,11 @@ struct PgCdcStream::Impl {
                       "confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = $1",
                       {config.slot}, "looking up the replication slot"));
     if (PQntuples(res.get()) == 0) return std::optional<int64_t>();
-    if (std::string(PQgetvalue(res.get(), 0, 0)) != "wal2json" ||
+    if (std::string(PQgetvalue(res.get(), 0, 0)) != config.plugin ||
         std::string(PQgetvalue(res.get(), 0, 1)) != "t") {
       return FailedPrecondition("replication slot " + config.slot +
-                                " exists with another plugin or database");
+                                " exists with another plugin than " + config.plugin +
+                                " or for another database");
     }
     if (PQgetisnull(res.get(), 0, 2)) return std::optional<int64_t>(0);
     TARN_ASSIGN_OR_RETURN(int64_t lsn, ParseLsn(PQgetvalue(res.get(), 0, 2)));
@@ -172,10 +192,46 @@ struct PgCdcStream::Impl {
                                 FormatLsn(stored[0] - 1) +
                                 " are lost. Drop and recreate the dataset to start over");
     }
+    if (config.plugin == "pgoutput") {
+      TARN_ASSIGN_OR_RETURN(bool published, Published());
+      if (!published) {
+        return FailedPrecondition("publication " + config.publication + " of " + table +
+                                  " is gone: the slot cannot be read");
+      }
+    }
     lander->Reset(0, stored[0]);
     next = stored[0];
     processed = confirmed = *slot;
     return Status::OK();
+  }
+
+  // Whether the publication exists and publishes the table (pgoutput).
+  // Errors: kFailedPrecondition (it exists without the table).
+  Result<bool> Published() {
+    TARN_ASSIGN_OR_RETURN(
+        auto res,
+        Sql("SELECT EXISTS (SELECT 1 FROM pg_publication_tables "
+            "WHERE pubname = $1 AND schemaname = $2 AND tablename = $3), "
+            "EXISTS (SELECT 1 FROM pg_publication WHERE pubname = $1)",
+            {config.publication, config.schema, config.table}, "looking up the publication"));
+    bool has_table = std::string(PQgetvalue(res.get(), 0, 0)) == "t";
+    bool exists = std::string(PQgetvalue(res.get(), 0, 1)) == "t";
+    if (exists && !has_table) {
+      return FailedPrecondition("publication " + config.publication + " does not publish " + table);
+    }
+    return exists;
+  }
+
+  // The publication pgoutput reads, created with the slot: changes are decoded against it as
+  // it was when they happened.
+  Status EnsurePublication() {
+    TARN_ASSIGN_OR_RETURN(bool published, Published());
+    if (published) return Status::OK();
+    TARN_ASSIGN_OR_RETURN(std::string name,
+                          pg::QuoteIdentifier(c.conn, config.publication, "publication"));
+    return Sql("CREATE PUBLICATION " + name + " FOR TABLE " + quoted_table, {},
+               "creating publication " + config.publication)
+        .status();
   }
 
   // (Re)creates the slot exporting a snapshot and lands the table's rows as read at it.
@@ -184,25 +240,27 @@ struct PgCdcStream::Impl {
       TARN_RETURN_IF_ERROR(
           Sql("SELECT pg_drop_replication_slot($1)", {config.slot}, "dropping the slot").status());
     }
+    if (config.plugin == "pgoutput") TARN_RETURN_IF_ERROR(EnsurePublication());
     Conn repl;
     TARN_ASSIGN_OR_RETURN(repl.conn, pg::Connect(config.dsn, {{"replication", "database"}}));
-    pg::ResultPtr created(PQexec(repl.conn, ("CREATE_REPLICATION_SLOT " + config.slot +
-                                             " LOGICAL wal2json EXPORT_SNAPSHOT")
-                                                .c_str()),
-                          &PQclear);
+    std::string create =
+        "CREATE_REPLICATION_SLOT " + config.slot + " LOGICAL " + config.plugin + " EXPORT_SNAPSHOT";
+    pg::ResultPtr created(PQexec(repl.conn, create.c_str()), &PQclear);
     if (PQresultStatus(created.get()) != PGRES_TUPLES_OK) {
       return pg::Error(repl.conn, created.get(), "creating replication slot " + config.slot);
     }
     TARN_ASSIGN_OR_RETURN(int64_t consistent, ParseLsn(PQgetvalue(created.get(), 0, 1)));
     std::string snapshot = PQgetvalue(created.get(), 0, 2);
+    // Snapshot rows take the offset just below the consistent point: the commit records of the
+    // transactions decoded next start at or after it.
     lander->Reset(0, std::nullopt);
-    TARN_RETURN_IF_ERROR(ReadSnapshot(snapshot, consistent));
+    TARN_RETURN_IF_ERROR(ReadSnapshot(snapshot, consistent - 1));
     processed = confirmed = consistent;
     if (lander->pending_records() == 0) return Status::OK();
     auto landed = lander->Flush();
     if (!landed.ok())
       return Unavailable("landing the snapshot of " + table + ": " + landed.status().ToString());
-    next = consistent + 1;
+    next = consistent;
     Counted(*landed);
     if (options.on_landed) options.on_landed(*landed);
     LogInfo("stream " + config.slot + ": landed the snapshot of " + table + " (" +
@@ -248,26 +306,38 @@ struct PgCdcStream::Impl {
 
   // Reads up to batch_changes changes past what was added; adds whole transactions. Returns
   // whether the read was full (more are waiting).
+  Result<pg::ResultPtr> Peek() {
+    std::string n = std::to_string(config.batch_changes);
+    if (config.plugin == "pgoutput") {
+      return Sql(
+          "SELECT lsn::text, xid::text, data FROM pg_logical_slot_peek_binary_changes("
+          "$1, NULL, $2, 'proto_version', '1', 'publication_names', $3)",
+          {config.slot, n, config.publication}, "reading changes");
+    }
+    return Sql(
+        "SELECT lsn::text, xid::text, data FROM pg_logical_slot_peek_changes($1, NULL, $2, "
+        "'format-version', '2', 'include-lsn', '1', 'include-timestamp', '1', "
+        "'include-type-oids', '1', 'add-tables', $3)",
+        {config.slot, n, table}, "reading changes");
+  }
+
   Result<bool> Poll() {
-    TARN_ASSIGN_OR_RETURN(
-        auto res,
-        Sql("SELECT xid::text, data FROM pg_logical_slot_peek_changes($1, NULL, $2, "
-            "'format-version', '2', 'include-lsn', '1', 'include-timestamp', '1', "
-            "'include-type-oids', '1', 'add-tables', $3)",
-            {config.slot, std::to_string(config.batch_changes), table}, "reading changes"));
+    TARN_ASSIGN_OR_RETURN(auto res, Peek());
     int rows = PQntuples(res.get());
     int64_t commit = -1;
     bool skip = true;
     for (int i = 0; i < rows; ++i) {
-      int64_t xid = std::atoll(PQgetvalue(res.get(), i, 0));
-      TARN_ASSIGN_OR_RETURN(WalMessage m,
-                            DecodeWalMessage(PQgetvalue(res.get(), i, 1), key, xid, NowMs()));
+      TARN_ASSIGN_OR_RETURN(int64_t lsn, ParseLsn(PQgetvalue(res.get(), i, 0)));
+      int64_t xid = std::atoll(PQgetvalue(res.get(), i, 1));
+      std::string_view data(PQgetvalue(res.get(), i, 2), PQgetlength(res.get(), i, 2));
+      std::string bytes = config.plugin == "pgoutput" ? ByteaBytes(data) : std::string(data);
+      TARN_ASSIGN_OR_RETURN(WalMessage m, decoder->Decode(lsn, xid, bytes, NowMs()));
       if (m.action == 'B') {
-        commit = m.commit_lsn;
+        commit = m.lsn;
         skip = commit < next;
       } else if (m.action == 'C') {
-        processed = std::max(processed, m.commit_lsn);
-        if (!skip) next = m.commit_lsn + 1;
+        processed = std::max(processed, m.lsn);
+        if (!skip) next = commit + 1;
       } else if (m.action == 'T' && !skip) {
         LogWarn("stream " + config.slot + ": TRUNCATE of " + table +
                 " is not captured; curated keeps its rows");
@@ -410,6 +480,8 @@ Result<std::unique_ptr<PgCdcStream>> PgCdcStream::Open(catalog::CatalogService& 
   for (int i = 0; i < PQntuples(keys.get()); ++i)
     impl->key.emplace_back(PQgetvalue(keys.get(), i, 0));
   TARN_RETURN_IF_ERROR(RegisterCdcSchema(catalog, dataset_id).status());
+  impl->decoder = impl->config.plugin == "pgoutput" ? MakePgOutputDecoder(impl->key)
+                                                    : MakeWal2JsonDecoder(impl->key);
   TARN_ASSIGN_OR_RETURN(impl->lander, StreamLander::Open(catalog, store, dataset_id,
                                                          impl->config.slot, impl->options.lander));
   TARN_RETURN_IF_ERROR(impl->SlotPosition().status());

@@ -188,6 +188,17 @@ TEST_F(ChangeEventsTest, RulesJudgeTheRowImagesAndTheEvents) {
   EXPECT_EQ(Rows(), (std::vector<std::string>{"2:b:2.50"}));
 }
 
+TEST_F(ChangeEventsTest, WithoutAnEventTimeTheTableIsUnpartitioned) {
+  auto version =
+      SetPromotionSpec(*lake_, dataset_, "target: plain\nkey: [id]\ncdc: {format: debezium}");
+  ASSERT_TRUE(version.ok()) << version.status().ToString();
+  Promote({Land({{'c', 1, "a", 10}, {'c', 2, "b", 11}, {'d', 1, "", 12}})});
+  EXPECT_EQ(Rows("plain"), (std::vector<std::string>{"2:b:2.50"}));
+  auto table = (*lake_->tables())->Load("curated", "plain");
+  ASSERT_TRUE(table.ok());
+  EXPECT_TRUE((*table)->metadata().DefaultSpec()->fields.empty());
+}
+
 TEST(ChangeEventSpecTest, CdcSpecsParseAndCheckTheEnvelope) {
   auto spec = quality::ParsePromotionSpec(kSpec);
   ASSERT_TRUE(spec.ok()) << spec.status().ToString();
@@ -197,6 +208,12 @@ TEST(ChangeEventSpecTest, CdcSpecsParseAndCheckTheEnvelope) {
   auto again = quality::ParsePromotionSpec(quality::PromotionSpecToJson(*spec));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(quality::PromotionSpecToJson(*again), quality::PromotionSpecToJson(*spec));
+  // The event time is optional for change events only.
+  auto no_time = quality::ParsePromotionSpec("target: a\nkey: id\ncdc: {format: debezium}");
+  ASSERT_TRUE(no_time.ok()) << no_time.status().ToString();
+  EXPECT_TRUE(no_time->partition_by.empty());
+  EXPECT_TRUE(quality::ParsePromotionSpec(quality::PromotionSpecToJson(*no_time)).ok());
+  EXPECT_FALSE(quality::ParsePromotionSpec("target: a\nkey: id").ok());
   EXPECT_EQ(
       quality::ParsePromotionSpec("target: a\nkey: id\nevent_time: ts\ncdc: {format: maxwell}")
           .status()

@@ -118,6 +118,8 @@ Status Error(PGconn* conn, const PGresult* res, std::string_view what) {
                     TrimMessage(primary ? primary
                                 : res   ? PQresultErrorMessage(res)
                                         : PQerrorMessage(conn));
+  const char* hint = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : nullptr;
+  if (hint) msg += " (hint: " + TrimMessage(hint) + ")";  // e.g. how to allow a decoding plugin
   if (PQstatus(conn) != CONNECTION_OK) return Unavailable(msg);
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   std::string_view code = state ? state : "";

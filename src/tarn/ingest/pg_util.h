@@ -28,7 +28,8 @@ Result<PGconn*> Connect(const std::string& dsn,
 bool HasPassword(const std::string& dsn);
 
 // Maps a failed command to a Status: lost connections are kUnavailable, rejected SQL
-// kInvalidArgument, missing privileges kPermissionDenied, anything else kIOError.
+// kInvalidArgument, missing privileges kPermissionDenied, anything else kIOError. The message
+// is `what`, the server's message and its hint, if any.
 Status Error(PGconn* conn, const PGresult* res, std::string_view what);
 
 // Runs one statement with text parameters whose types PostgreSQL infers from their use.

@@ -241,7 +241,8 @@ class Promotion {
     // Casts are judged on the raw values; everything else on the staged rows.
     TARN_ASSIGN_OR_RETURN(auto results, quality::EvaluateRules(*db_, "p_raw", ImplicitRules(), ctx));
     std::vector<quality::Rule> on_events = EventRules();
-    std::vector<quality::Rule> on_rows = {Required(spec_.event_time, spec_.event_time)};
+    std::vector<quality::Rule> on_rows;
+    if (!spec_.event_time.empty()) on_rows.push_back(Required(spec_.event_time, spec_.event_time));
     on_rows.insert(on_rows.end(), spec_.rules.begin(), spec_.rules.end());
     if (!stager_.cdc()) {  // the same relation: one pass
       on_events.insert(on_events.end(), on_rows.begin(), on_rows.end());

@@ -359,9 +359,13 @@ Result<PromotionSpec> ParsePromotionSpec(const std::string& text) {
   }
   TARN_ASSIGN_OR_RETURN(spec.key, Strings(doc, "key", top));
   if (spec.key.empty()) return InvalidArgument(top + ": 'key' is required (the dedup key columns)");
-  TARN_ASSIGN_OR_RETURN(spec.event_time, String(doc, "event_time", top, true));
+  TARN_RETURN_IF_ERROR(ParseCdc(doc, &spec));
+  // A table's changes need no event time: their tables are then unpartitioned by default.
+  TARN_ASSIGN_OR_RETURN(spec.event_time, String(doc, "event_time", top, !spec.cdc));
   TARN_ASSIGN_OR_RETURN(spec.partition_by, Strings(doc, "partition_by", top));
-  if (spec.partition_by.empty()) spec.partition_by = {"days(" + spec.event_time + ")"};
+  if (spec.partition_by.empty() && !spec.event_time.empty()) {
+    spec.partition_by = {"days(" + spec.event_time + ")"};
+  }
   TARN_ASSIGN_OR_RETURN(spec.cast, Mapping(doc, "cast", top));
   TARN_ASSIGN_OR_RETURN(spec.clean, Mapping(doc, "clean", top));
   if (auto it = doc.find("alerts"); it != doc.end() && !it->is_null()) {
@@ -369,7 +373,9 @@ Result<PromotionSpec> ParsePromotionSpec(const std::string& text) {
     spec.alerts_json = it->dump();
   }
   TARN_RETURN_IF_ERROR(ParseStreaming(doc, &spec));
-  TARN_RETURN_IF_ERROR(ParseCdc(doc, &spec));
+  if (spec.event_time.empty() && !spec.windows.empty()) {
+    return InvalidArgument(top + ": windows need an 'event_time'");
+  }
   if (auto q = doc.find("quality"); q != doc.end() && !q->is_null()) {
     if (!q->is_object()) return InvalidArgument("quality must be a mapping");
     TARN_RETURN_IF_ERROR(Known(*q, "quality", {"rules", "anomaly"}));
@@ -381,6 +387,10 @@ Result<PromotionSpec> ParsePromotionSpec(const std::string& text) {
         if (!names.insert(rule.name).second) {
           return InvalidArgument("quality.rules[" + std::to_string(i) + "]: a second rule named '" +
                                  rule.name + "' (give one a 'name')");
+        }
+        if (rule.kind == RuleKind::kFreshness && rule.columns.empty() && spec.event_time.empty()) {
+          return InvalidArgument("quality.rules[" + std::to_string(i) +
+                                 "] (freshness) needs a 'column': the spec has no event_time");
         }
         spec.rules.push_back(std::move(rule));
       }
@@ -428,7 +438,7 @@ std::string PromotionSpecToJson(const PromotionSpec& spec) {
   for (const auto& [k, v] : spec.clean) clean[k] = v;
   json out = {{"target", spec.target},
               {"key", spec.key},
-              {"event_time", spec.event_time},
+              {"event_time", spec.event_time.empty() ? json(nullptr) : json(spec.event_time)},
               {"partition_by", spec.partition_by},
               {"cast", cast},
               {"clean", clean},
@@ -462,7 +472,7 @@ Status CheckAgainst(const PromotionSpec& spec, const schema::Schema& raw) {
                                                     "' in the raw dataset's schema");
   };
   for (const std::string& k : spec.key) TARN_RETURN_IF_ERROR(check(k, "key"));
-  TARN_RETURN_IF_ERROR(check(spec.event_time, "event_time"));
+  if (!spec.event_time.empty()) TARN_RETURN_IF_ERROR(check(spec.event_time, "event_time"));
   for (const Rule& r : spec.rules) {
     for (const std::string& c : r.columns) TARN_RETURN_IF_ERROR(check(c, "rule " + r.name));
   }

@@ -75,7 +75,7 @@ struct CdcSpec {
 struct PromotionSpec {
   std::string target;                // curated dataset / table name
   std::vector<std::string> key;      // dedup key columns
-  std::string event_time;            // column parsed to a timestamp
+  std::string event_time;            // column parsed to a timestamp ("": none, cdc only)
   std::vector<std::string> partition_by = {};  // "days(event_ts)", "hours(ts)", "identity(c)", ...
   std::vector<std::pair<std::string, std::string>> cast;   // column -> type, in order
   std::vector<std::pair<std::string, std::string>> clean;  // column -> SQL expression

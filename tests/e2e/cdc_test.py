@@ -1,7 +1,7 @@
 """Change data capture end to end, as the issue tries it: curated must end identical to the source.
 
-(a) PostgreSQL: a throwaway server (wal_level=logical), tables with REPLICA IDENTITY FULL and rows
-    before streaming starts (the snapshot). `tarn stream` runs in the background while inserts,
+(a) PostgreSQL: a throwaway server (wal_level=logical), tables (REPLICA IDENTITY FULL, and DEFAULT)
+    with rows before streaming starts (the snapshot). `tarn stream` runs in the background while inserts,
     updates (several of one row in one transaction), deletes, a key deleted and inserted again,
     primary-key changes, COPY (changes sharing one LSN) and interleaved transactions happen; the
     stream is killed with SIGKILL mid-way and restarted (three times through pgoutput, twice
@@ -222,6 +222,7 @@ class Workload:
 
 
 def start_postgres(tables):
+    """A throwaway server with `tables` ({name: replica identity}), each with 200 rows."""
     pg_dir = tempfile.mkdtemp(prefix="tarn-cdc-pg-")  # of its own: the postgres user must reach it
     url = subprocess.run([os.path.join(SOURCE_DIR, "scripts", "pg-tmp.sh"), "start", pg_dir],
                          capture_output=True, text=True)
@@ -236,10 +237,10 @@ def start_postgres(tables):
             c.execute("ALTER SYSTEM SET output_plugin_libraries = pgoutput, test_decoding, wal2json")
             c.execute("SELECT pg_reload_conf()")
             time.sleep(0.5)
-        for t in tables:
+        for t, identity in tables.items():
             c.execute(f"""CREATE TABLE {t} (id int PRIMARY KEY, customer text NOT NULL, amount numeric(12,2),
                                             status text, updated_at timestamptz NOT NULL DEFAULT now())""")
-            c.execute(f"ALTER TABLE {t} REPLICA IDENTITY FULL")
+            c.execute(f"ALTER TABLE {t} REPLICA IDENTITY {identity}")
             c.execute(f"INSERT INTO {t} (id, customer, amount, status) "
                       "SELECT g, 'seed' || g, g * 1.5, 'new' FROM generate_series(1, 200) g")
     conn.close()
@@ -317,7 +318,8 @@ def mirror_postgres(lake, dsn, work, table, plugin, kills):
 
 
 def test_postgres(work):
-    pg_dir, dsn = start_postgres(["orders", "invoices"])
+    # Deletes carry the whole old row under FULL, the key alone under DEFAULT.
+    pg_dir, dsn = start_postgres({"orders": "FULL", "invoices": "DEFAULT"})
     try:
         lake = Lake(os.path.join(work, "lake"), dict(os.environ, PG_DSN=dsn))
         mirror_postgres(lake, dsn, work, "orders", "pgoutput", kills=3)

@@ -158,6 +158,31 @@ struct PgCdcStream::Impl {
 
   explicit Impl(catalog::CatalogService& cat) : catalog(cat) {}
 
+  // The table's quoted name and primary key. Errors: kNotFound (no such table),
+  // kFailedPrecondition (no replica identity: its updates and deletes name no row).
+  Status ReadTable() {
+    TARN_ASSIGN_OR_RETURN(std::string schema,
+                          pg::QuoteIdentifier(c.conn, config.schema, "schema"));
+    TARN_ASSIGN_OR_RETURN(std::string name, pg::QuoteIdentifier(c.conn, config.table, "table"));
+    quoted_table = schema + "." + name;
+    TARN_ASSIGN_OR_RETURN(auto identity, Sql("SELECT relreplident FROM pg_class WHERE oid = "
+                                             "to_regclass($1)",
+                                             {quoted_table}, "looking up " + table));
+    if (PQntuples(identity.get()) == 0) return NotFound("table " + table);
+    TARN_ASSIGN_OR_RETURN(auto keys, Sql("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON "
+                                         "a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+                                         "WHERE i.indrelid = to_regclass($1) AND i.indisprimary",
+                                         {quoted_table}, "reading the primary key of " + table));
+    for (int i = 0; i < PQntuples(keys.get()); ++i) key.emplace_back(PQgetvalue(keys.get(), i, 0));
+    std::string setting = PQgetvalue(identity.get(), 0, 0);
+    if (setting == "n" || (setting == "d" && key.empty())) {
+      return FailedPrecondition("table " + table +
+                                " has no replica identity, so its updates and deletes name no "
+                                "row: give it a primary key or REPLICA IDENTITY FULL");
+    }
+    return Status::OK();
+  }
+
   Result<pg::ResultPtr> Sql(const std::string& sql, const std::vector<std::string>& params,
                             const std::string& what) {
     return pg::Exec(c.conn, sql, params, what + " (slot " + config.slot + ")");
@@ -466,19 +491,7 @@ Result<std::unique_ptr<PgCdcStream>> PgCdcStream::Open(catalog::CatalogService& 
   impl->options.lander.shared_offsets = true;
   impl->table = impl->config.schema + "." + impl->config.table;
   TARN_ASSIGN_OR_RETURN(impl->c.conn, pg::Connect(impl->config.dsn));
-  PGconn* conn = impl->c.conn;
-  TARN_ASSIGN_OR_RETURN(std::string schema,
-                        pg::QuoteIdentifier(conn, impl->config.schema, "schema"));
-  TARN_ASSIGN_OR_RETURN(std::string table, pg::QuoteIdentifier(conn, impl->config.table, "table"));
-  impl->quoted_table = schema + "." + table;
-  TARN_ASSIGN_OR_RETURN(
-      auto keys, pg::Exec(conn,
-                          "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON "
-                          "a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
-                          "WHERE i.indrelid = to_regclass($1) AND i.indisprimary",
-                          {impl->quoted_table}, "reading the primary key of " + impl->table));
-  for (int i = 0; i < PQntuples(keys.get()); ++i)
-    impl->key.emplace_back(PQgetvalue(keys.get(), i, 0));
+  TARN_RETURN_IF_ERROR(impl->ReadTable());
   TARN_RETURN_IF_ERROR(RegisterCdcSchema(catalog, dataset_id).status());
   impl->decoder = impl->config.plugin == "pgoutput" ? MakePgOutputDecoder(impl->key)
                                                     : MakeWal2JsonDecoder(impl->key);

@@ -64,7 +64,8 @@ class PgCdcStream : public StreamSource {
  public:
   // Connects and checks the table and the slot (an existing slot must use the plugin in this
   // database). Errors: ParsePgCdcConfig's, RegisterCdcSchema's, StreamLander::Open's,
-  // kUnavailable (cannot connect).
+  // kUnavailable (cannot connect), kNotFound (no such table), kFailedPrecondition (a table
+  // without a replica identity: neither a primary key nor REPLICA IDENTITY FULL or INDEX).
   static Result<std::unique_ptr<PgCdcStream>> Open(catalog::CatalogService& catalog,
                                                    storage::ObjectStore& store,
                                                    const std::string& dataset_id,

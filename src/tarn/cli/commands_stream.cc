@@ -13,7 +13,7 @@
 
 #include "tarn/base/log.h"
 #include "tarn/cli/cli.h"
-#include "tarn/ingest/pg_cdc_stream.h"
+#include "tarn/ingest/pg_cdc_config.h"
 #include "tarn/pipeline/streaming.h"
 
 namespace tarn::cli {

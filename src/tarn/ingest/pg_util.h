@@ -17,6 +17,17 @@ namespace tarn::ingest::pg {
 
 using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
+// Owns a connection (null until set), closed on destruction.
+struct Conn {
+  PGconn* conn = nullptr;
+  Conn() = default;
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+  ~Conn() {
+    if (conn) PQfinish(conn);
+  }
+};
+
 // Connects with a 10 s connect timeout unless the DSN sets one, plus `extra` connection
 // parameters (e.g. {"replication", "database"}). libpq's messages name host, port, user and
 // database, never the password; any occurrence is masked all the same.

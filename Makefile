@@ -36,6 +36,10 @@ bench-ingest: build
 bench-promotion: build
 	@cd $(CURDIR) && $(BUILD_DIR)/promotion_bench
 
+.PHONY: bench-stream
+bench-stream: build
+	@cd $(CURDIR) && $(BUILD_DIR)/stream_bench
+
 .PHONY: bench-iceberg
 bench-iceberg: build
 	@cd $(CURDIR) && $(BUILD_DIR)/iceberg_bench

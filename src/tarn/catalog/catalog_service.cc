@@ -149,6 +149,15 @@ Result<DataSource> CatalogService::CreateSource(const SourceSpec& spec) {
   return store_->CreateSource(s);
 }
 
+Result<DataSource> CatalogService::SetSourceConfig(const std::string& ref, const std::string& connection_config) {
+  TARN_ASSIGN_OR_RETURN(auto source, ResolveSource(ref));
+  json config = json::parse(connection_config, nullptr, false);
+  if (config.is_discarded()) return InvalidArgument("connection_config: not valid JSON");
+  if (!config.is_object()) return InvalidArgument("connection_config: must be a JSON object");
+  TARN_RETURN_IF_ERROR(CheckNoClearSecrets(config, "connection_config"));
+  return store_->SetSourceConfig(source.id, config.dump());
+}
+
 Result<DataSource> CatalogService::GetSource(const std::string& id) {
   TARN_RETURN_IF_ERROR(CheckId("source", id));
   return store_->GetSource(id);

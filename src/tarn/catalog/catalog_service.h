@@ -104,6 +104,9 @@ class CatalogService {
   const storage::LakeLocation& lake() const { return lake_; }
 
   Result<DataSource> CreateSource(const SourceSpec& spec);
+  // Replaces the connection config of the source `ref` (id or name), validated as on create.
+  // Errors: kNotFound, kInvalidArgument.
+  Result<DataSource> SetSourceConfig(const std::string& ref, const std::string& connection_config);
   Result<DataSource> GetSource(const std::string& id);
   // Finds a source by id or by name.
   Result<DataSource> ResolveSource(const std::string& id_or_name);

@@ -109,6 +109,8 @@ class CatalogStore {
   virtual Result<DataSource> GetSource(const std::string& id) = 0;
   virtual Result<std::optional<DataSource>> FindSourceByName(const std::string& name) = 0;
   virtual Result<std::vector<DataSource>> ListSources() = 0;
+  // Replaces a source's connection config (e.g. a moved broker). Errors: kNotFound.
+  virtual Result<DataSource> SetSourceConfig(const std::string& id, const std::string& connection_config) = 0;
 
   // Creates the dataset, or updates owner and sla_hours of the one with the same (zone, name).
   // Errors: kNotFound (source), kAlreadyExists ((zone, name) belongs to another source).

@@ -268,6 +268,7 @@ CREATE INDEX idx_stream_batches_late ON stream_batches(dataset_id, landed_at)
   WHERE late = {true} AND reconciled_at IS NULL;
 CREATE TABLE stream_watermarks (
   dataset_id {uuid} PRIMARY KEY REFERENCES datasets(id),
+  min_event_time {ts},
   max_event_time {ts},
   watermark {ts},
   allowed_lateness_us BIGINT NOT NULL CHECK (allowed_lateness_us >= 0),

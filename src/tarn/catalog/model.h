@@ -164,7 +164,7 @@ struct StreamBatch {
 // A dataset's event-time progress: watermark = max event time seen - allowed lateness.
 struct StreamWatermark {
   std::string dataset_id;
-  std::optional<UnixMicros> max_event_time, watermark;
+  std::optional<UnixMicros> min_event_time, max_event_time, watermark;
   int64_t allowed_lateness_us = 0;
   int64_t events = 0, late_events = 0;
   UnixMicros updated_at = 0;

@@ -47,6 +47,16 @@ class SqlCatalogStore final : public CatalogStore {
     return GetSource(s.id);
   }
 
+  Result<DataSource> SetSourceConfig(const std::string& id, const std::string& config) override {
+    TARN_RETURN_IF_ERROR(Write([&](SqlConnection& c) -> Status {
+      TARN_ASSIGN_OR_RETURN(auto res, c.Query("UPDATE data_sources SET connection_config = ? WHERE id = ?",
+                                              {config, id}));
+      if (res.affected == 0) return NotFound("no source with id " + id);
+      return Status::OK();
+    }));
+    return GetSource(id);
+  }
+
   Result<DataSource> GetSource(const std::string& id) override {
     return ReadOne<DataSource>(std::string("SELECT ") + kSourceCols + " FROM data_sources WHERE id = ?",
                                {id}, ToSource, "source " + id);

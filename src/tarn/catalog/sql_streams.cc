@@ -20,6 +20,11 @@ std::optional<UnixMicros> Later(std::optional<UnixMicros> a, std::optional<UnixM
   if (!b) return a;
   return std::max(*a, *b);
 }
+std::optional<UnixMicros> Earlier(std::optional<UnixMicros> a, std::optional<UnixMicros> b) {
+  if (!a) return b;
+  if (!b) return a;
+  return std::min(*a, *b);
+}
 
 constexpr const char* kBatchCols =
     "id, dataset_id, ingest_run_id, partition_id, stream, stream_partition, first_offset, "
@@ -78,29 +83,32 @@ Status Advance(SqlConnection& c, const std::string& dataset_id, const StreamAdva
 }
 
 Result<std::optional<StreamWatermark>> ReadWatermark(SqlConnection& c, const std::string& dataset_id) {
-  TARN_ASSIGN_OR_RETURN(auto res, c.Query("SELECT dataset_id, max_event_time, watermark, "
+  TARN_ASSIGN_OR_RETURN(auto res, c.Query("SELECT dataset_id, min_event_time, max_event_time, watermark, "
                                           "allowed_lateness_us, events, late_events, updated_at "
                                           "FROM stream_watermarks WHERE dataset_id = ?",
                                           {dataset_id}));
   if (res.rows.empty()) return std::optional<StreamWatermark>();
   const SqlRow& r = res.rows[0];
   return std::optional<StreamWatermark>(StreamWatermark{r.Text(0), OptTime(r, 1), OptTime(r, 2),
-                                                        r.Int(3), r.Int(4), r.Int(5), r.Time(6)});
+                                                        OptTime(r, 3), r.Int(4), r.Int(5), r.Int(6),
+                                                        r.Time(7)});
 }
 
 Status MergeWatermark(SqlConnection& c, const StreamWatermark& in, const std::string& now) {
   TARN_ASSIGN_OR_RETURN(auto old, ReadWatermark(c, in.dataset_id));
   if (!old) {
-    return c.Query("INSERT INTO stream_watermarks (dataset_id, max_event_time, watermark, "
-                   "allowed_lateness_us, events, late_events, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   {in.dataset_id, OptTs(in.max_event_time), OptTs(in.watermark),
+    return c.Query("INSERT INTO stream_watermarks (dataset_id, min_event_time, max_event_time, "
+                   "watermark, allowed_lateness_us, events, late_events, updated_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   {in.dataset_id, OptTs(in.min_event_time), OptTs(in.max_event_time), OptTs(in.watermark),
                     in.allowed_lateness_us, in.events, in.late_events, now})
         .status();
   }
-  return c.Query("UPDATE stream_watermarks SET max_event_time = ?, watermark = ?, "
+  return c.Query("UPDATE stream_watermarks SET min_event_time = ?, max_event_time = ?, watermark = ?, "
                  "allowed_lateness_us = ?, events = ?, late_events = ?, updated_at = ? "
                  "WHERE dataset_id = ?",
-                 {OptTs(Later(old->max_event_time, in.max_event_time)),
+                 {OptTs(Earlier(old->min_event_time, in.min_event_time)),
+                  OptTs(Later(old->max_event_time, in.max_event_time)),
                   OptTs(Later(old->watermark, in.watermark)), in.allowed_lateness_us,
                   old->events + in.events, old->late_events + in.late_events, now, in.dataset_id})
       .status();

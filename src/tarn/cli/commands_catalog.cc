@@ -29,6 +29,16 @@ void AddSourceCommands(CLI::App& app, GlobalOptions& o, int* rc) {
     else std::cout << "source " << s.name << " registered: " << s.id << "\n";
     return Status::OK();
   }));
+  auto config_of = std::make_shared<std::pair<std::string, std::string>>();
+  auto* set_config = source->add_subcommand("set-config", "replace a source's connection config (e.g. a moved broker)");
+  set_config->add_option("source", config_of->first, "source name or id")->required();
+  set_config->add_option("config", config_of->second, "connection config (JSON object)")->required();
+  set_config->callback(WithLake(o, rc, [config_of, &o](lake::Lake& lake) -> Status {
+    TARN_ASSIGN_OR_RETURN(auto s, lake.catalog().SetSourceConfig(config_of->first, config_of->second));
+    if (o.json) PrintJson(ToJson(s));
+    else std::cout << "source " << s.name << ": connection config replaced\n";
+    return Status::OK();
+  }));
   source->add_subcommand("list", "list data sources")
       ->callback(WithLake(o, rc, [&o](lake::Lake& lake) -> Status {
         TARN_ASSIGN_OR_RETURN(auto all, lake.catalog().store().ListSources());

@@ -10,6 +10,7 @@
 #include "tarn/cli/cli.h"
 #include "tarn/cli/demo.h"
 #include "tarn/pgwire/pg_server.h"
+#include "tarn/pipeline/streaming.h"
 #include "tarn/query/query_service.h"
 #include "tarn/server/http_server.h"
 
@@ -21,6 +22,8 @@ struct ServeOptions {
   int threads = 16;
   std::string pg_listen;  // "" = no PostgreSQL listener
   std::string pg_auth = "scram";
+  std::vector<std::string> streams;  // raw datasets to stream while serving
+  std::string flush_interval = "5m";
 };
 
 Status Serve(lake::Lake& lake, const ServeOptions& serve) {
@@ -42,6 +45,8 @@ Status Serve(lake::Lake& lake, const ServeOptions& serve) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  pipeline::StreamRunner streams(lake);
+  opts.streams = &streams;
   TARN_ASSIGN_OR_RETURN(auto server, server::HttpServer::Bind(lake, opts));
   std::string url = "http://" + opts.host + ":" + std::to_string(server->port());
   LogInfo("tarn serving " + url + " (catalog: " + lake.catalog_kind() + ", lake: " +
@@ -61,6 +66,17 @@ Status Serve(lake::Lake& lake, const ServeOptions& serve) {
   } else {
     LogInfo("admin token: in " + lake.admin_token_path() + " (mode 0600)");
   }
+  if (!serve.streams.empty()) {
+    pipeline::StreamPipelineOptions so;
+    auto interval = ParseDurationMicros(serve.flush_interval);
+    if (!interval.ok() || *interval < 1000) return InvalidArgument("--flush-interval: a duration such as 5s or 5m");
+    so.flush_interval_ms = *interval / 1000;
+    for (const std::string& ref : serve.streams) {
+      TARN_ASSIGN_OR_RETURN(auto ds, lake.catalog().ResolveDataset(ref));
+      TARN_RETURN_IF_ERROR(streams.Start(ds.id, so));
+      LogInfo("streaming into raw." + ds.name + " (GET /datasets/" + ds.id + "/stream)");
+    }
+  }
   std::thread watcher([&] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -70,6 +86,7 @@ Status Serve(lake::Lake& lake, const ServeOptions& serve) {
   });
   Status st = server->Serve();
   if (pg) pg->Stop();
+  streams.StopAll();
   // Wake the watcher if the server stopped on its own.
   if (watcher.joinable()) {
     pthread_kill(watcher.native_handle(), SIGTERM);
@@ -95,6 +112,10 @@ void AddServeCommands(CLI::App& app, GlobalOptions& o, int* rc) {
                     "PostgreSQL password exchange: scram (SCRAM-SHA-256) or password (cleartext)")
       ->default_val("scram")
       ->check(CLI::IsMember({"scram", "password"}));
+  serve->add_option("--stream", options->streams,
+                    "also stream this raw dataset's Kafka topic into the lake (repeatable)");
+  serve->add_option("--stream-flush-interval", options->flush_interval,
+                    "streams land a batch this long after its first record (e.g. 5s, 5m)");
   serve->callback([&o, rc, options] {
     auto lake = OpenLakeOrReport(o, rc);
     if (!lake) return;

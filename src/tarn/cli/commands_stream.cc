@@ -9,6 +9,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "tarn/base/log.h"
@@ -112,6 +113,16 @@ void AddStreamCommands(CLI::App& app, GlobalOptions& options, int* exit_code) {
                 "dataset has none) and exit");
   cmd->add_option("--status-file", args->status_file, "rewrite this file every second with the stream's metrics (JSON)");
   cmd->callback(WithLake(options, exit_code, [args](lake::Lake& lake) { return RunStream(lake, *args); }));
+
+  auto watermark_of = std::make_shared<std::string>();
+  auto* wm = app.add_subcommand("watermark", "a streamed raw dataset's event-time watermark, windows and partition completeness (JSON)");
+  wm->add_option("dataset", *watermark_of, "raw dataset (id or name)")->required();
+  wm->callback(WithLake(options, exit_code, [watermark_of](lake::Lake& lake) -> Status {
+    TARN_ASSIGN_OR_RETURN(auto ds, lake.catalog().ResolveDataset(*watermark_of));
+    TARN_ASSIGN_OR_RETURN(std::string json, pipeline::WatermarkJson(lake, ds.id));
+    std::cout << nlohmann::json::parse(json).dump(2) << "\n";
+    return Status::OK();
+  }));
 }
 
 }  // namespace tarn::cli

@@ -57,6 +57,7 @@ struct PgCdcStream::Impl {
   int64_t confirmed = 0;  // the slot's confirmed position, as last advanced
   UnixMicros batch_opened = 0;
 
+  std::atomic<int64_t> consumed{0};
   mutable std::mutex mu;
   StreamMetrics metrics;
 
@@ -272,6 +273,7 @@ struct PgCdcStream::Impl {
       } else if (!skip) {
         for (const std::string& event : m.events) {
           if (lander->pending_records() == 0) batch_opened = Clock::System().Now();
+          consumed.fetch_add(1, std::memory_order_relaxed);
           TARN_RETURN_IF_ERROR(lander->Add(0, commit, event));
         }
       }
@@ -410,7 +412,9 @@ Status PgCdcStream::Run(const std::atomic<bool>& stop) { return impl_->Run(stop)
 
 StreamMetrics PgCdcStream::Metrics() const {
   std::lock_guard lock(impl_->mu);
-  return impl_->metrics;
+  StreamMetrics m = impl_->metrics;
+  m.consumed = impl_->consumed.load(std::memory_order_relaxed);
+  return m;
 }
 
 }  // namespace tarn::ingest

@@ -132,12 +132,12 @@ struct StreamLander::Impl {
   size_t pending_records = 0;
   int64_t pending_bytes = 0, pending_rejected = 0, pending_late = 0;
   UnixMicros batch_started = 0;
-  std::optional<UnixMicros> watermark, batch_max_event;
+  std::optional<UnixMicros> watermark, batch_min_event, batch_max_event;
 
   Impl(catalog::CatalogService& c, storage::ObjectStore& s) : catalog(c), store(s) {}
   ~Impl() {
     Clear();
-    avro_value_decref(&value);
+    if (value.iface) avro_value_decref(&value);
   }
 
   std::string Staging(const std::string& name) const {
@@ -166,6 +166,7 @@ struct StreamLander::Impl {
     }
     pending_records = 0;
     pending_bytes = pending_rejected = pending_late = 0;
+    batch_min_event.reset();
     batch_max_event.reset();
     batch_id = NewUuid();
   }
@@ -220,6 +221,7 @@ struct StreamLander::Impl {
     TARN_RETURN_IF_ERROR(st);
     f.Note(t);
     batch_max_event = Later(batch_max_event, t);
+    if (t && (!batch_min_event || *t < *batch_min_event)) batch_min_event = t;
     if (late) ++pending_late;
     return Status::OK();
   }
@@ -308,6 +310,7 @@ struct StreamLander::Impl {
       }
       catalog::StreamWatermark wm;
       wm.dataset_id = dataset.id;
+      wm.min_event_time = batch_min_event;
       wm.max_event_time = batch_max_event;
       wm.watermark = next_watermark;
       wm.allowed_lateness_us = options.event_time->allowed_lateness_us;

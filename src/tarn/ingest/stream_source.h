@@ -34,6 +34,7 @@ struct PartitionLag {
 
 struct StreamMetrics {
   UnixMicros started_at = 0;
+  int64_t consumed = 0;  // records taken from the source, landed or pending
   int64_t events = 0, bytes = 0, rejected = 0, late = 0, batches = 0, conflicts = 0;
   double events_per_second = 0, bytes_per_second = 0;  // landed, since start
   int64_t last_batch_latency_ms = 0;                   // first record -> commit

@@ -35,6 +35,7 @@ std::string StreamStatusToJson(const StreamPipelineStatus& s) {
   const ingest::StreamMetrics& m = s.ingest;
   json out = {{"dataset", s.dataset},
               {"started_at", FormatIsoTimestamp(m.started_at)},
+              {"consumed", m.consumed},
               {"events", m.events},
               {"bytes", m.bytes},
               {"rejected", m.rejected},
@@ -55,6 +56,59 @@ std::string StreamStatusToJson(const StreamPipelineStatus& s) {
               {"freshness_ms", s.freshness_ms ? json(*s.freshness_ms) : json(nullptr)},
               {"last_promotion_latency_ms", s.last_promotion_latency_ms},
               {"last_error", s.last_error}};
+  return out.dump();
+}
+
+Result<std::string> WatermarkJson(lake::Lake& lake, const std::string& raw_dataset_id) {
+  catalog::CatalogStore& store = lake.catalog().store();
+  TARN_ASSIGN_OR_RETURN(auto ds, lake.catalog().GetDataset(raw_dataset_id));
+  TARN_ASSIGN_OR_RETURN(auto wm, store.GetWatermark(ds.id));
+  TARN_ASSIGN_OR_RETURN(auto stored, store.GetPromotionSpec(ds.id));
+  std::optional<quality::PromotionSpec> spec;
+  if (stored) {
+    auto parsed = quality::ParsePromotionSpec(stored->spec_json);
+    if (parsed.ok()) spec = *parsed;
+  }
+  json out = {{"dataset", "raw." + ds.name}, {"dataset_id", ds.id}};
+  if (!wm) {
+    out["watermark"] = nullptr;
+    out["detail"] = "no event time seen yet";
+    return out.dump();
+  }
+  int64_t late_pct_base = std::max<int64_t>(1, wm->events);
+  out.update({{"min_event_time", OptTime(wm->min_event_time)},
+              {"max_event_time", OptTime(wm->max_event_time)},
+              {"watermark", OptTime(wm->watermark)},
+              {"allowed_lateness_seconds", wm->allowed_lateness_us / 1'000'000},
+              {"events", wm->events},
+              {"late_events", wm->late_events},
+              {"late_rate", static_cast<double>(wm->late_events) / static_cast<double>(late_pct_base)},
+              {"updated_at", FormatIsoTimestamp(wm->updated_at)}});
+  json windows = json::array();
+  bool hourly = false;
+  if (spec) {
+    for (const auto& w : spec->windows) {
+      TARN_ASSIGN_OR_RETURN(auto until, store.GetWindowPublished(ds.id, w.name));
+      windows.push_back({{"name", w.name}, {"table", "serving." + w.name}, {"published_until", OptTime(until)}});
+    }
+    for (const auto& p : spec->partition_by) hourly = hourly || p.rfind("hours(", 0) == 0;
+  }
+  out["windows"] = windows;
+  json partitions = json::array();
+  if (wm->min_event_time && wm->max_event_time && wm->watermark) {
+    const int64_t step = hourly ? 3'600'000'000 : 86'400'000'000;
+    auto floor_to = [&](UnixMicros t) { return t >= 0 ? t / step * step : -((-t + step - 1) / step) * step; };
+    UnixMicros first = std::max(floor_to(*wm->min_event_time), floor_to(*wm->max_event_time) - 999 * step);
+    for (UnixMicros start = floor_to(*wm->max_event_time); start >= first; start -= step) {
+      std::string iso = FormatIsoTimestamp(start);
+      std::string key = "dt=" + iso.substr(0, 10) + (hourly ? "/hour=" + iso.substr(11, 2) : "");
+      partitions.push_back({{"partition", key},
+                            {"start", iso},
+                            {"end", FormatIsoTimestamp(start + step)},
+                            {"complete", start + step <= *wm->watermark}});
+    }
+  }
+  out["partitions"] = partitions;
   return out.dump();
 }
 
@@ -195,6 +249,10 @@ struct StreamPipeline::Impl {
       cv.notify_one();
     }
     if (promoter.joinable()) promoter.join();
+    if (!st.ok()) {
+      std::lock_guard lock(status_mu);
+      status.last_error = "stopped: " + st.ToString();
+    }
     return st;
   }
 };
@@ -242,6 +300,37 @@ StreamPipelineStatus StreamPipeline::Snapshot() const {
   s.ingest = impl_->stream->Metrics();
   if (s.newest_promoted_event) s.freshness_ms = (Clock::System().Now() - *s.newest_promoted_event) / 1000;
   return s;
+}
+
+StreamRunner::~StreamRunner() { StopAll(); }
+
+Status StreamRunner::Start(const std::string& dataset_id, const StreamPipelineOptions& options) {
+  std::lock_guard lock(mu_);
+  if (jobs_.count(dataset_id)) return AlreadyExists("a stream of dataset " + dataset_id + " runs already");
+  auto job = std::make_unique<Job>();
+  TARN_ASSIGN_OR_RETURN(job->pipeline, StreamPipeline::Open(lake_, dataset_id, options));
+  Job* j = job.get();
+  j->thread = std::thread([j] {
+    Status st = j->pipeline->Run(j->stop);
+    if (!st.ok()) LogError("stream stopped: " + st.ToString());
+  });
+  jobs_[dataset_id] = std::move(job);
+  return Status::OK();
+}
+
+std::optional<StreamPipelineStatus> StreamRunner::Snapshot(const std::string& dataset_id) const {
+  std::lock_guard lock(mu_);
+  auto it = jobs_.find(dataset_id);
+  if (it == jobs_.end()) return std::nullopt;
+  return it->second->pipeline->Snapshot();
+}
+
+void StreamRunner::StopAll() {
+  std::lock_guard lock(mu_);
+  for (auto& [_, job] : jobs_) job->stop = true;
+  for (auto& [_, job] : jobs_) {
+    if (job->thread.joinable()) job->thread.join();
+  }
 }
 
 }  // namespace tarn::pipeline

@@ -11,7 +11,10 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <optional>
 #include <string>
 
@@ -44,6 +47,13 @@ struct StreamPipelineStatus {
 // The status as JSON (GET /datasets/{id}/stream, `tarn stream --status-file`).
 std::string StreamStatusToJson(const StreamPipelineStatus& status);
 
+// A raw dataset's event-time progress as JSON (GET /datasets/{id}/watermark, `tarn watermark`):
+// min/max event time seen, watermark, allowed lateness, events and late events, each window's
+// publication frontier, and the event-time partitions of the curated target (hourly when the
+// spec partitions by hours, else daily; the newest 1000) with `complete` = the watermark passed
+// their end. Errors: kNotFound (dataset).
+Result<std::string> WatermarkJson(lake::Lake& lake, const std::string& raw_dataset_id);
+
 class StreamPipeline {
  public:
   // Errors: ingest::OpenStreamSource's; kFailedPrecondition (a promotion spec that does not
@@ -63,6 +73,33 @@ class StreamPipeline {
   struct Impl;
   explicit StreamPipeline(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
+};
+
+// Streams running as long-lived jobs of one process (`tarn serve --stream DATASET`), each
+// StreamPipeline on its own thread. Thread-safe.
+class StreamRunner {
+ public:
+  explicit StreamRunner(lake::Lake& lake) : lake_(lake) {}
+  ~StreamRunner();  // StopAll
+
+  // Opens the dataset's pipeline and starts it. Errors: StreamPipeline::Open's,
+  // kAlreadyExists (already running here).
+  Status Start(const std::string& dataset_id, const StreamPipelineOptions& options);
+  // The status of the dataset's stream in this process, if it was started here (a stream that
+  // failed says so in last_error).
+  std::optional<StreamPipelineStatus> Snapshot(const std::string& dataset_id) const;
+  // Stops every stream (each lands and promotes what is pending) and waits for them.
+  void StopAll();
+
+ private:
+  struct Job {
+    std::unique_ptr<StreamPipeline> pipeline;
+    std::atomic<bool> stop{false};
+    std::thread thread;
+  };
+  lake::Lake& lake_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::unique_ptr<Job>> jobs_;
 };
 
 }  // namespace tarn::pipeline

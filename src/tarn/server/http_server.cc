@@ -229,6 +229,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(lake::Lake& lake,
   for (const Route& r : AlertRoutes(lake)) impl->Install(r);
   for (const Route& r : IcebergRoutes(lake)) impl->Install(r);
   for (const Route& r : PromotionRoutes(lake)) impl->Install(r);
+  for (const Route& r : StreamRoutes(lake, options.streams)) impl->Install(r);
   impl->queries = std::make_unique<query::QueryService>(lake, options.query_limits);
   for (const Route& r : QueryRoutes(*impl->queries)) impl->Install(r);
 

@@ -12,6 +12,9 @@
 namespace tarn::lake {
 class Lake;
 }
+namespace tarn::pipeline {
+class StreamRunner;
+}
 
 namespace tarn::server {
 
@@ -21,6 +24,7 @@ struct ServerOptions {
   int threads = 16;
   size_t max_body_bytes = 32u << 20;
   query::QueryLimits query_limits;  // POST /query
+  const pipeline::StreamRunner* streams = nullptr;  // streams running in this process, if any
 };
 
 class HttpServer {

@@ -20,6 +20,9 @@ class Lake;
 namespace tarn::query {
 class QueryService;
 }
+namespace tarn::pipeline {
+class StreamRunner;
+}
 
 namespace tarn::server {
 
@@ -76,6 +79,9 @@ std::vector<Route> PromotionRoutes(lake::Lake& lake);
 // POST /query (routes_query.cc).
 std::vector<Route> QueryRoutes(const query::QueryService& service);
 std::vector<Route> IngestRoutes(lake::Lake& lake, JobRunner& jobs);
+// GET /datasets/{id}/watermark and /datasets/{id}/stream (routes_stream.cc); `streams` are the
+// streams running in this server (may be null).
+std::vector<Route> StreamRoutes(lake::Lake& lake, const pipeline::StreamRunner* streams);
 // GET /datasets/{id}/alerts: the quality gate's alert deliveries (routes_alerts.cc).
 std::vector<Route> AlertRoutes(lake::Lake& lake);
 

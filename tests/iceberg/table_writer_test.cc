@@ -316,6 +316,34 @@ TEST_F(TableWriterTest, UpsertAfterADelete) {
             "260,260,40,-20.0");
 }
 
+// Change application: rows flagged as deletes remove their key's live row, rows older than the
+// live row (by the version column, here amount) are skipped whatever they are; one commit.
+TEST_F(TableWriterTest, ApplyChangesDeletesAndSkipsOlderVersions) {
+  Load(Events(0, 100));  // amount i * 0.5
+  size_t snapshots = table_->metadata().snapshots.size();
+  std::string changes = "SELECT *, id < 20 OR id = 30 AS del FROM (" + Events(10, 20, "100.0") +
+                        " UNION ALL " + Events(20, 31, "-1.0") + " UNION ALL " +
+                        Events(200, 205, "1.0") + ")";
+  auto r = ApplyChangesToTable(*db_, *table_, changes, {"id"},
+                               {.delete_column = "del", .version_column = "amount"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows_skipped, 11);  // 20..29 and the delete of 30: older than the live rows
+  EXPECT_EQ(r->rows_deleted, 10);
+  EXPECT_EQ(r->rows_written, 5);
+  EXPECT_EQ(r->rows_inserted, 5);
+  EXPECT_EQ(table_->metadata().snapshots.size(), snapshots + 1);
+  EXPECT_EQ(Read("CAST(count(*) AS VARCHAR), CAST(count(*) FILTER (WHERE id BETWEEN 10 AND 19) AS "
+                 "VARCHAR), CAST(count(*) FILTER (WHERE amount = -1) AS VARCHAR), "
+                 "CAST(count(*) FILTER (WHERE id = 30) AS VARCHAR)"),
+            "95,0,0,1");
+  auto bad =
+      ApplyChangesToTable(*db_, *table_, "SELECT *, 'yes' AS del FROM (" + Events(0, 2) + ")",
+                          {"id"}, {.delete_column = "del"});
+  EXPECT_EQ(bad.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("not BOOLEAN"), std::string::npos)
+      << bad.status().ToString();
+}
+
 TEST_F(TableWriterTest, UpsertRejectsDuplicateAndNullKeys) {
   Load(Events(0, 10));
   size_t snapshots = table_->metadata().snapshots.size();

@@ -1,5 +1,7 @@
-// `tarn stream DATASET`: lands the dataset's Kafka topic in raw exactly once and promotes what
-// lands, in the foreground until SIGTERM/SIGINT (then the pending batch is landed and promoted).
+// `tarn stream DATASET`: lands the dataset's stream (a Kafka topic, a PostgreSQL table's
+// changes) in raw exactly once and promotes what lands, in the foreground until SIGTERM/SIGINT
+// (then the pending batch is landed and promoted). `--register-schema` only registers the
+// change-event schema of a postgres_cdc source's table.
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -12,6 +14,7 @@
 
 #include "tarn/base/log.h"
 #include "tarn/cli/cli.h"
+#include "tarn/ingest/pg_cdc_config.h"
 #include "tarn/pipeline/streaming.h"
 
 namespace tarn::cli {
@@ -22,6 +25,7 @@ struct StreamArgs {
   std::string flush_interval = "5m";
   int64_t flush_mb = 128;
   bool no_promote = false;
+  bool register_schema = false;
   std::string status_file;  // rewritten every second with the status JSON
 };
 
@@ -38,6 +42,11 @@ Status WriteStatus(const std::string& path, const std::string& json) {
 
 Status RunStream(lake::Lake& lake, const StreamArgs& a) {
   TARN_ASSIGN_OR_RETURN(auto ds, lake.catalog().ResolveDataset(a.dataset));
+  if (a.register_schema) {
+    TARN_ASSIGN_OR_RETURN(int version, ingest::RegisterCdcSchema(lake.catalog(), ds.id));
+    std::cout << "raw." << ds.name << ": change-event schema version " << version << "\n";
+    return Status::OK();
+  }
   pipeline::StreamPipelineOptions options;
   auto interval = ParseDurationMicros(a.flush_interval);
   if (!interval.ok() || *interval < 1000) {
@@ -92,11 +101,16 @@ Status RunStream(lake::Lake& lake, const StreamArgs& a) {
 
 void AddStreamCommands(CLI::App& app, GlobalOptions& options, int* exit_code) {
   auto args = std::make_shared<StreamArgs>();
-  auto* cmd = app.add_subcommand("stream", "consume the dataset's Kafka topic into raw (exactly once) and promote it, until SIGTERM");
+  auto* cmd = app.add_subcommand("stream",
+                                 "land the dataset's stream (Kafka topic, PostgreSQL changes) in "
+                                 "raw exactly once and promote it, until SIGTERM");
   cmd->add_option("dataset", args->dataset, "raw dataset (id or name)")->required();
   cmd->add_option("--flush-interval", args->flush_interval, "land a batch this long after its first record (e.g. 5s, 1m, 5m)");
   cmd->add_option("--flush-mb", args->flush_mb, "... or once this many MB are pending");
   cmd->add_flag("--no-promote", args->no_promote, "land only; do not promote batches as they land");
+  cmd->add_flag("--register-schema", args->register_schema,
+                "postgres_cdc: register the change-event schema of the source's table (if the "
+                "dataset has none) and exit");
   cmd->add_option("--status-file", args->status_file, "rewrite this file every second with the stream's metrics (JSON)");
   cmd->callback(WithLake(options, exit_code, [args](lake::Lake& lake) { return RunStream(lake, *args); }));
 

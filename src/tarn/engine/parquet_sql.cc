@@ -262,11 +262,13 @@ std::string FieldIdsOption(const std::vector<schema::NestedField>& fields) {
 }
 
 Result<std::string> ProjectOntoSchema(DuckDb& db, const std::string& select_sql,
-                                      const schema::Schema& schema) {
+                                      const schema::Schema& schema,
+                                      const std::vector<std::string>& pass_through) {
   TARN_ASSIGN_OR_RETURN(std::vector<std::string> columns, OutputColumns(db, select_sql));
   for (const auto& c : columns) {
     auto named = [&](const schema::NestedField& f) { return f.name == c; };
-    if (std::none_of(schema.fields().begin(), schema.fields().end(), named)) {
+    bool passed = std::find(pass_through.begin(), pass_through.end(), c) != pass_through.end();
+    if (!passed && std::none_of(schema.fields().begin(), schema.fields().end(), named)) {
       return InvalidArgument("query column " + c + " is not a field of the table schema");
     }
   }
@@ -284,6 +286,7 @@ Result<std::string> ProjectOntoSchema(DuckDb& db, const std::string& select_sql,
     }
     items.push_back(value + " AS " + QuoteIdent(f.name));
   }
+  for (const auto& c : pass_through) items.push_back(QuoteIdent(c));
   return "SELECT " + Join(items, ", ") + " FROM (" + select_sql + ") AS __tarn_src";
 }
 

@@ -31,10 +31,12 @@ std::string FieldIdsOption(const std::vector<schema::NestedField>& fields);
 
 // A query over `select_sql` whose columns are the schema's top-level fields in schema order,
 // each cast to its DuckDB type (absent optional fields as typed NULLs; required fields fail
-// the query when NULL). Errors: kInvalidArgument (a column not in the schema, a required
-// field absent, DuckDB rejecting the query).
+// the query when NULL), then the `pass_through` columns of the query as they are.
+// Errors: kInvalidArgument (a column not in the schema, a required field absent, DuckDB
+// rejecting the query).
 Result<std::string> ProjectOntoSchema(DuckDb& db, const std::string& select_sql,
-                                      const schema::Schema& schema);
+                                      const schema::Schema& schema,
+                                      const std::vector<std::string>& pass_through = {});
 
 // One partition field: SQL over the projected columns that computes its value as normalized
 // text (hex for byte-like values); none for a void transform, whose value is always null.

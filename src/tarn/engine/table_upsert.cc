@@ -1,7 +1,9 @@
-// UpsertIntoTable (table_writer.h): the incoming rows are materialized once in a DuckDB
-// temporary table (so a query that is not deterministic is read once), checked for NULL and
-// duplicate keys, joined against the live rows of the candidate data files to find the rows
-// they replace, and written as new data files.
+// UpsertIntoTable and ApplyChangesToTable (table_writer.h): the incoming rows are
+// materialized once in a DuckDB temporary table (so a query that is not deterministic is read
+// once), checked for NULL and duplicate keys, joined against the live rows of the candidate
+// data files (pruned by the keys' range) to find the rows they replace or delete — and, with a
+// version column, the incoming rows that are older than the live row (skipped) — and the rows
+// that are not deletes are written as new data files.
 #include <algorithm>
 
 #include "tarn/engine/iceberg_read.h"
@@ -124,78 +126,146 @@ Result<iceberg::Filter> KeyRange(DuckDb& db, const std::string& rows,
   return filter;
 }
 
-// (file_path, pos, _k0, _k1, ...) of the live rows of `scan` whose key is among `rows`'.
-std::string MatchesSql(const std::string& scan, const std::string& rows,
-                       const std::vector<Key>& keys) {
+// (file_path, pos, _k0, _k1, ..., _v) of the live rows of `scan` whose key is among `rows'`;
+// _v is the version column's value (NULL without one).
+std::string LiveRowsSql(const std::string& scan, const std::string& rows,
+                        const std::vector<Key>& keys, const std::string& version) {
   std::string columns;
   for (size_t i = 0; i < keys.size(); ++i) {
     columns += ", _r." + keys[i].column + " AS _k" + std::to_string(i);
   }
+  columns += version.empty() ? ", NULL AS _v" : ", _r." + version + " AS _v";
   return std::string("SELECT _r.") + kRowFileColumn + " AS file_path, _r." + kRowPosColumn +
          " AS pos" + columns + " FROM (" + scan + ") AS _r SEMI JOIN " + rows + " AS _i ON " +
          KeysEqual(keys, "_r", "_i");
 }
 
-// Position deletes for the live rows whose key is among the incoming ones; `staged` keeps
-// them with their keys.
-Result<PositionDeletes> ReplacedRows(DuckDb& db, const iceberg::TableMetadata& md,
-                                     iceberg::FileIO& io, const std::string& rows,
-                                     const std::vector<Key>& keys, const WriteTarget& target,
-                                     TempTable& staged, WrittenFiles* written) {
+// Checks the change columns against the incoming rows and the schema; returns them quoted.
+Result<ChangeColumns> QuotedChangeColumns(DuckDb& db, const std::string& rows,
+                                          const schema::Schema& schema,
+                                          const ChangeColumns& changes) {
+  ChangeColumns quoted;
+  if (!changes.version_column.empty()) {
+    if (schema.FindByName(changes.version_column) == nullptr) {
+      return InvalidArgument("version column " + changes.version_column + " is not in the table");
+    }
+    quoted.version_column = QuoteIdent(changes.version_column);
+  }
+  if (!changes.delete_column.empty()) {
+    quoted.delete_column = QuoteIdent(changes.delete_column);
+    TARN_ASSIGN_OR_RETURN(StatementShape shape,
+                          db.Describe("SELECT " + quoted.delete_column + " FROM " + rows));
+    if (shape.columns.size() != 1 || shape.columns[0].type != ColumnType::kBoolean) {
+      return InvalidArgument("delete column " + changes.delete_column + " is not BOOLEAN");
+    }
+    TARN_ASSIGN_OR_RETURN(int64_t nulls, QueryInt(db, "SELECT count(*) FROM " + rows + " WHERE " +
+                                                          quoted.delete_column + " IS NULL"));
+    if (nulls > 0) return InvalidArgument("delete column " + changes.delete_column + " is NULL");
+  }
+  return quoted;
+}
+
+// The live rows of the incoming keys (LiveRowsSql), in `live`, and the plan of the candidate
+// data files (no tasks: no live row can match, `live` is not created).
+Result<iceberg::ScanPlan> FindLiveRows(DuckDb& db, const iceberg::TableMetadata& md,
+                                       iceberg::FileIO& io, const std::string& rows,
+                                       const std::vector<Key>& keys, const std::string& version,
+                                       TempTable& live) {
   TARN_ASSIGN_OR_RETURN(iceberg::Filter filter, KeyRange(db, rows, keys));
   TARN_ASSIGN_OR_RETURN(iceberg::ScanPlan plan,
                         iceberg::PlanScan(md, md.CurrentSnapshot(), filter, io));
-  if (plan.tasks.empty()) return PositionDeletes{};
+  if (plan.tasks.empty()) return plan;
   TARN_ASSIGN_OR_RETURN(std::string scan, IcebergScanSql(plan, *md.CurrentSchema(), io,
                                                          ScanSqlOptions{.row_positions = true}));
-  return table_writer_internal::WriteDeletes(db, md, plan, MatchesSql(scan, rows, keys), target,
-                                             staged, written);
+  TARN_RETURN_IF_ERROR(live.CreateAs(LiveRowsSql(scan, rows, keys, version)));
+  return plan;
 }
 
-// The incoming rows whose key matched a live row (kept in `staged` by ReplacedRows).
-Result<int64_t> CountReplaced(DuckDb& db, const std::string& rows, const PositionDeletes& deletes,
-                              const std::string& staged, const std::vector<Key>& keys) {
-  if (deletes.files.empty()) return int64_t{0};
-  return QueryInt(db, "SELECT count(*) FROM " + rows + " AS _i SEMI JOIN " + staged + " AS _m ON " +
-                          KeysEqual(keys, "_i", "_m", true));
+// Writes position deletes for the `live` rows whose key is among the `applied` rows and data
+// files for the applied rows that are not deletes, and commits both in one RowDelta.
+Status WriteAndCommit(DuckDb& db, iceberg::Table& table, const iceberg::ScanPlan& plan,
+                      const std::string& live, const std::string& applied,
+                      const std::vector<Key>& keys, const ChangeColumns& cols,
+                      const iceberg::SummaryProps& props, WriteResult* out) {
+  const iceberg::TableMetadata& md = table.metadata();
+  TARN_ASSIGN_OR_RETURN(WriteTarget target, TargetOf(table));
+  WrittenFiles written(table.io());
+  TempTable staged(db, "_tarn_upsert_deletes_");
+  PositionDeletes deletes;
+  if (!plan.tasks.empty()) {
+    std::string key_list;
+    for (size_t i = 0; i < keys.size(); ++i) key_list += ", _k" + std::to_string(i);
+    std::string matches = "SELECT file_path, pos" + key_list + " FROM " + live +
+                          " AS _l SEMI JOIN " + applied + " AS _i ON " +
+                          KeysEqual(keys, "_i", "_l", true);
+    TARN_ASSIGN_OR_RETURN(deletes, table_writer_internal::WriteDeletes(db, md, plan, matches,
+                                                                       target, staged, &written));
+  }
+  std::string upserts = "SELECT * FROM " + applied;
+  if (!cols.delete_column.empty()) {
+    upserts = "SELECT * EXCLUDE (" + cols.delete_column + ") FROM " + applied + " WHERE NOT " +
+              cols.delete_column;
+  }
+  TARN_ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> data,
+                        WriteDataFiles(db, upserts, *md.CurrentSchema(), *md.DefaultSpec(),
+                                       target.data_dir, target.location_prefix, target.options));
+  written.Add(data);
+  for (const iceberg::DataFile& f : data) out->rows_written += f.record_count;
+  if (!deletes.files.empty()) {
+    TARN_ASSIGN_OR_RETURN(
+        out->rows_replaced,
+        QueryInt(db, "SELECT count(*) FROM (" + upserts + ") AS _i SEMI JOIN " + staged.name() +
+                         " AS _m ON " + KeysEqual(keys, "_i", "_m", true)));
+  }
+  if (data.empty() && deletes.files.empty()) return Status::OK();
+  TARN_ASSIGN_OR_RETURN(out->snapshot_id,
+                        written.KeepIfCommitted(table.RowDelta(data, deletes.files, props)));
+  out->data_files = static_cast<int64_t>(data.size());
+  out->delete_files = static_cast<int64_t>(deletes.files.size());
+  out->rows_deleted = deletes.rows;
+  out->rows_inserted = out->rows_written - out->rows_replaced;
+  return Status::OK();
 }
 
-Result<WriteResult> Upsert(DuckDb& db, iceberg::Table& table, const std::string& select_sql,
-                           const std::vector<std::string>& key_columns,
-                           const iceberg::SummaryProps& props) {
+// Materializes the incoming rows once (projected onto the schema), finds the live rows of
+// their keys, drops the stale incoming rows and writes the rest (WriteAndCommit).
+Result<WriteResult> Apply(DuckDb& db, iceberg::Table& table, const std::string& select_sql,
+                          const std::vector<std::string>& key_columns, const ChangeColumns& changes,
+                          const iceberg::SummaryProps& props) {
   const iceberg::TableMetadata& md = table.metadata();
   const schema::Schema* schema = md.CurrentSchema();
   if (!schema || !md.DefaultSpec()) {
     return Status(ErrorCode::kCorruption, "no current schema or default spec");
   }
   TARN_ASSIGN_OR_RETURN(std::vector<Key> keys, KeyColumns(*schema, key_columns));
-  TARN_ASSIGN_OR_RETURN(WriteTarget target, TargetOf(table));
+  std::vector<std::string> pass_through;
+  if (!changes.delete_column.empty()) pass_through.push_back(changes.delete_column);
   TARN_ASSIGN_OR_RETURN(std::string projected,
-                        parquet_sql::ProjectOntoSchema(db, select_sql, *schema));
+                        parquet_sql::ProjectOntoSchema(db, select_sql, *schema, pass_through));
   TempTable rows(db, "_tarn_upsert_rows_");
   TARN_RETURN_IF_ERROR(rows.CreateAs(projected));
   WriteResult out;
   TARN_ASSIGN_OR_RETURN(int64_t incoming, QueryInt(db, "SELECT count(*) FROM " + rows.name()));
   if (incoming == 0) return out;
   TARN_RETURN_IF_ERROR(CheckKeys(db, rows.name(), keys));
-  WrittenFiles written(table.io());
-  TempTable staged(db, "_tarn_upsert_deletes_");
-  TARN_ASSIGN_OR_RETURN(PositionDeletes deletes, ReplacedRows(db, md, table.io(), rows.name(), keys,
-                                                              target, staged, &written));
-  TARN_ASSIGN_OR_RETURN(
-      std::vector<iceberg::DataFile> data,
-      WriteDataFiles(db, "SELECT * FROM " + rows.name(), *schema, *md.DefaultSpec(),
-                     target.data_dir, target.location_prefix, target.options));
-  written.Add(data);
-  TARN_ASSIGN_OR_RETURN(out.rows_replaced,
-                        CountReplaced(db, rows.name(), deletes, staged.name(), keys));
-  TARN_ASSIGN_OR_RETURN(out.snapshot_id,
-                        written.KeepIfCommitted(table.RowDelta(data, deletes.files, props)));
-  out.data_files = static_cast<int64_t>(data.size());
-  out.delete_files = static_cast<int64_t>(deletes.files.size());
-  out.rows_written = incoming;
-  out.rows_deleted = deletes.rows;
-  out.rows_inserted = incoming - out.rows_replaced;
+  TARN_ASSIGN_OR_RETURN(ChangeColumns cols, QuotedChangeColumns(db, rows.name(), *schema, changes));
+  TempTable live(db, "_tarn_upsert_live_");
+  TARN_ASSIGN_OR_RETURN(iceberg::ScanPlan plan, FindLiveRows(db, md, table.io(), rows.name(), keys,
+                                                             cols.version_column, live));
+  // The incoming rows that apply: all of them, unless a live row of their key is newer.
+  TempTable fresh(db, "_tarn_upsert_fresh_");
+  std::string applied = rows.name();
+  if (!plan.tasks.empty() && !cols.version_column.empty()) {
+    TARN_RETURN_IF_ERROR(fresh.CreateAs("SELECT * FROM " + rows.name() +
+                                        " AS _i WHERE NOT EXISTS (SELECT 1 FROM " + live.name() +
+                                        " AS _l WHERE " + KeysEqual(keys, "_i", "_l", true) +
+                                        " AND _l._v > _i." + cols.version_column + ")"));
+    applied = fresh.name();
+    TARN_ASSIGN_OR_RETURN(int64_t applied_rows, QueryInt(db, "SELECT count(*) FROM " + applied));
+    out.rows_skipped = incoming - applied_rows;
+  }
+  TARN_RETURN_IF_ERROR(
+      WriteAndCommit(db, table, plan, live.name(), applied, keys, cols, props, &out));
   return out;
 }
 
@@ -205,9 +275,17 @@ Result<WriteResult> UpsertIntoTable(DuckDb& db, iceberg::Table& table,
                                     const std::string& select_sql,
                                     const std::vector<std::string>& key_columns,
                                     const iceberg::SummaryProps& props) {
+  return ApplyChangesToTable(db, table, select_sql, key_columns, {}, props);
+}
+
+Result<WriteResult> ApplyChangesToTable(DuckDb& db, iceberg::Table& table,
+                                        const std::string& select_sql,
+                                        const std::vector<std::string>& key_columns,
+                                        const ChangeColumns& changes,
+                                        const iceberg::SummaryProps& props) {
   TARN_RETURN_IF_ERROR(table.Refresh());
   std::string context = "upsert into table " + table.metadata().location;
-  auto result = Upsert(db, table, select_sql, key_columns, props);
+  auto result = Apply(db, table, select_sql, key_columns, changes, props);
   if (!result.ok()) return result.status().WithContext(context);
   return result;
 }

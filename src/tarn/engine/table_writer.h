@@ -46,6 +46,7 @@ struct WriteResult {
   int64_t rows_inserted = 0;  // written rows new to the table (upsert: whose key was absent)
   int64_t rows_replaced = 0;  // upsert: written rows whose key was present
   int64_t files_removed = 0;  // compaction: data files rewritten and delete files dropped
+  int64_t rows_skipped = 0;   // ApplyChangesToTable: stale incoming rows, not applied
 };
 
 // Loads the rows of `select_sql` (a DuckDB query whose columns are named as top-level fields of
@@ -93,6 +94,29 @@ Result<WriteResult> UpsertIntoTable(DuckDb& db, iceberg::Table& table,
                                     const std::string& select_sql,
                                     const std::vector<std::string>& key_columns,
                                     const iceberg::SummaryProps& props = {});
+
+// What turns an upsert into the application of change events (CDC): both optional.
+struct ChangeColumns {
+  // A BOOLEAN column of the incoming rows, not written: true deletes the live row of the key
+  // and inserts nothing (a delete of an absent key is a no-op).
+  std::string delete_column;
+  // A column of the table ordering the versions of a key (e.g. a source LSN): an incoming row
+  // whose value is below the live row's is stale and skipped — it neither deletes nor
+  // inserts. Equal values apply (a replay replaces the row with itself); NULLs never skip.
+  std::string version_column;
+};
+
+// UpsertIntoTable with deletes and versions, still ONE RowDelta: position deletes for the live
+// rows of the applied keys, data files for the applied rows that are not deletes. `select_sql`
+// yields table columns plus `changes.delete_column` (when set). Returns what UpsertIntoTable
+// does (rows_deleted counts live rows removed, by deletes and replacements alike) and
+// rows_skipped. Errors: those of UpsertIntoTable; kInvalidArgument (a version column the
+// table does not have, a delete column that is not BOOLEAN or is NULL).
+Result<WriteResult> ApplyChangesToTable(DuckDb& db, iceberg::Table& table,
+                                        const std::string& select_sql,
+                                        const std::vector<std::string>& key_columns,
+                                        const ChangeColumns& changes,
+                                        const iceberg::SummaryProps& props = {});
 
 struct CompactOptions {
   iceberg::Filter filter;   // only partitions that may hold matching rows (empty: all)

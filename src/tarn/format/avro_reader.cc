@@ -232,6 +232,20 @@ std::string AvroValueToJson(const avro_value_t& value) {
   return out;
 }
 
+std::string AvroDecimalText(const avro_value_t& value, int scale) {
+  const void* p = nullptr;
+  size_t size = 0;
+  avro_value_t* v = const_cast<avro_value_t*>(&value);  // avro-c's getters take non-const
+  if (avro_value_get_type(v) == AVRO_BYTES) {
+    avro_value_get_bytes(v, &p, &size);
+  } else if (avro_value_get_type(v) == AVRO_FIXED) {
+    avro_value_get_fixed(v, &p, &size);
+  } else {
+    return "";
+  }
+  return internal::DecimalText(p, size, scale);
+}
+
 Result<AvroFileSummary> ReadAvroSummary(const std::string& path) {
   Fd fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (fd.fd < 0) return IOError("cannot open " + path + ": " + Errno());

@@ -41,4 +41,8 @@ Status ReadAvroValues(const std::string& path, const std::function<Status(avro_v
 // Renders one avro-c value as ReadAvroRecordsAsJson renders records, with Avro field names.
 std::string AvroValueToJson(const avro_value_t& value);
 
+// A decimal (bytes or fixed holding the two's-complement unscaled value) as exact text with
+// `scale` digits after the point, e.g. "-1.00"; "" when `value` is neither bytes nor fixed.
+std::string AvroDecimalText(const avro_value_t& value, int scale);
+
 }  // namespace tarn::format

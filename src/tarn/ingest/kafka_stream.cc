@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <chrono>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -151,16 +152,7 @@ struct KafkaStream::Impl {
     CommitToKafka(*landed);
     {
       std::lock_guard lock(mu);
-      metrics.events += landed->records;
-      metrics.bytes += landed->bytes;
-      metrics.rejected += landed->rejected;
-      metrics.late += landed->late;
-      metrics.batches += 1;
-      metrics.last_batch_latency_ms = landed->latency_us / 1000;
-      metrics.watermark = landed->watermark;
-      double secs = std::max(1e-6, (Clock::System().Now() - metrics.started_at) / 1e6);
-      metrics.events_per_second = metrics.events / secs;
-      metrics.bytes_per_second = metrics.bytes / secs;
+      CountLanded(*landed, &metrics);
     }
     for (const auto& f : landed->files) assigned[f.partition] = f.last_offset + 1;
     RefreshLag();
@@ -238,6 +230,7 @@ struct KafkaStream::Impl {
       return;
     }
     if (!assigned.count(m->partition)) return;  // from before a rebalance
+    if (m->payload == nullptr) return;          // a tombstone: no record
     if (lander->pending_records() == 0) batch_opened = Clock::System().Now();
     consumed.fetch_add(1, std::memory_order_relaxed);
     std::string_view payload(static_cast<const char*>(m->payload), m->len);

@@ -8,21 +8,16 @@
 // offsets are committed together. Offsets are also committed to Kafka after each landing, for
 // the usual lag tools; they are never read back. The assignor is eager (range, roundrobin):
 // on a revocation the pending batch is landed first, then every partition is given up.
-// Several processes with the same group share the topic's partitions.
+// Several processes with the same group share the topic's partitions. Kafka tombstones (null
+// values, e.g. Debezium's after a delete) carry no record and are skipped.
 #pragma once
 
-#include <atomic>
-#include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <string>
-#include <vector>
 
 #include "tarn/catalog/catalog_service.h"
-#include "tarn/ingest/stream_lander.h"
+#include "tarn/ingest/stream_source.h"
 #include "tarn/storage/object_store.h"
 
 namespace tarn::ingest {
@@ -37,32 +32,7 @@ struct KafkaSourceConfig {
 // Errors: kFailedPrecondition naming the missing or bad option.
 Result<KafkaSourceConfig> ParseKafkaConfig(const std::string& connection_config);
 
-struct StreamOptions {
-  int64_t flush_interval_ms = 5 * 60 * 1000;  // a batch lands this long after its first record
-  int64_t flush_bytes = 128ll << 20;          // ... or once this much payload is pending
-  StreamLanderOptions lander;
-  // Called on the consumer thread after each landed batch.
-  std::function<void(const LandedBatch&)> on_landed;
-};
-
-struct PartitionLag {
-  int32_t partition = 0;
-  int64_t landed = -1;          // next offset to land (stored position); -1: none
-  int64_t high_watermark = -1;  // the broker's log end offset, as last fetched; -1: unknown
-  int64_t lag = -1;             // high_watermark - landed, when both are known
-};
-
-struct StreamMetrics {
-  UnixMicros started_at = 0;
-  int64_t consumed = 0;  // messages taken from Kafka, landed or pending
-  int64_t events = 0, bytes = 0, rejected = 0, late = 0, batches = 0, conflicts = 0;
-  double events_per_second = 0, bytes_per_second = 0;  // landed, since start
-  int64_t last_batch_latency_ms = 0;                    // first record -> commit
-  std::optional<UnixMicros> watermark;
-  std::vector<PartitionLag> partitions;  // assigned to this member
-};
-
-class KafkaStream {
+class KafkaStream : public StreamSource {
  public:
   // Errors: StreamLander::Open's, kFailedPrecondition (the source is not a kafka source, a
   // bad config, librdkafka refusing a property).
@@ -77,10 +47,9 @@ class KafkaStream {
   // Consumes and lands until `stop` is set; then lands what is pending, leaves the group and
   // returns. Failed landings are retried from the stored positions (records are consumed
   // again); only a fatal consumer error ends it early. Errors: kUnavailable (fatal).
-  Status Run(const std::atomic<bool>& stop);
+  Status Run(const std::atomic<bool>& stop) override;
 
-  // A snapshot; thread-safe.
-  StreamMetrics Metrics() const;
+  StreamMetrics Metrics() const override;
 
  private:
   struct Impl;

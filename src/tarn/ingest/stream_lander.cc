@@ -201,7 +201,9 @@ struct StreamLander::Impl {
       return FailedPrecondition("stream " + stream + " partition " + std::to_string(partition) +
                                 " lost its pending records; seek it back to its stored position");
     }
-    if (p.last && offset <= *p.last) return Status::OK();
+    if (p.last && (offset < *p.last || (offset == *p.last && !options.shared_offsets))) {
+      return Status::OK();
+    }
     if (!p.last && p.stored && offset < *p.stored) return Status::OK();
     if (pending_records == 0 && !dead) batch_started = Clock::System().Now();
     if (!p.first) p.first = offset;

@@ -43,6 +43,10 @@ struct EventTimeOptions {
 struct StreamLanderOptions {
   std::string codec = "snappy";
   std::optional<EventTimeOptions> event_time;
+  // Records may share an offset (consecutive records only), e.g. the changes of one database
+  // transaction at its commit LSN. The caller must then add all records of an offset before
+  // a Flush: the stored position moves past it, and re-read records below it are skipped.
+  bool shared_offsets = false;
 };
 
 // What one Flush landed.
@@ -80,7 +84,8 @@ class StreamLander {
   void DropAll();
 
   // Validates and stages one record. A record that does not fit the schema is dead-lettered
-  // (not an error). Offsets at or below one already added for the partition are ignored.
+  // (not an error). Offsets below the stored position, and at or below one already added for
+  // the partition, are ignored (with shared_offsets: below one already added).
   // Errors: kFailedPrecondition (partition not Reset), kIOError.
   Status Add(int32_t partition, int64_t offset, std::string_view payload);
 

@@ -14,10 +14,12 @@
 #include "tarn/engine/duckdb_engine.h"
 #include "tarn/engine/iceberg_read.h"
 #include "tarn/engine/table_writer.h"
+#include "tarn/format/avro_reader.h"
 #include "tarn/iceberg/scan.h"
 #include "tarn/iceberg/table_update.h"
-#include "tarn/format/avro_reader.h"
 #include "tarn/lake/lake.h"
+#include "tarn/pipeline/change_events.h"
+#include "tarn/pipeline/raw_stage.h"
 #include "tarn/pipeline/zone_tables.h"
 #include "tarn/quality/alerts.h"
 #include "tarn/quality/profile.h"
@@ -31,7 +33,6 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using quality::QuoteIdent;
 using quality::QuoteString;
-using schema::TypeId;
 
 // The raw dataset's current schema and every version's, by version id.
 struct RawSchemas {
@@ -53,26 +54,6 @@ Result<RawSchemas> LoadRawSchemas(catalog::CatalogService& cat, const catalog::D
   }
   if (!found) return FailedPrecondition("raw dataset " + ds.name + " has no schema yet");
   return out;
-}
-
-// How a raw field comes out of the record JSON: the type read_json reads it as, and the SQL
-// turning that into its typed value.
-std::pair<std::string, std::string> JsonColumn(const schema::NestedField& f) {
-  std::string c = QuoteIdent(f.name);
-  switch (f.type->id) {
-    case TypeId::kBoolean: return {"BOOLEAN", c};
-    case TypeId::kInt: return {"INTEGER", c};
-    case TypeId::kLong: return {"BIGINT", c};
-    case TypeId::kFloat: return {"FLOAT", c};
-    case TypeId::kDouble: return {"DOUBLE", c};
-    case TypeId::kDate: return {"INTEGER", "(DATE '1970-01-01' + " + c + ")"};
-    case TypeId::kTimestamp: return {"BIGINT", "make_timestamp(" + c + ")"};
-    case TypeId::kTimestampTz: return {"BIGINT", "make_timestamptz(" + c + ")"};
-    case TypeId::kDecimal:
-      return {"VARCHAR", "CAST(" + c + " AS " + engine::DuckDbType(*f.type) + ")"};
-    case TypeId::kString: return {"VARCHAR", "NULLIF(trim(" + c + "), '')"};  // '' and '  ' are NULL
-    default: return {"JSON", "CAST(" + c + " AS VARCHAR)"};
-  }
 }
 
 // A spec type name ("long", "decimal(12,2)", "timestamptz", or a DuckDB type) as DuckDB's.
@@ -114,53 +95,20 @@ bool SameHour(const std::string& key, const std::string& other) {
   return oh != std::string::npos && key.substr(h) == other.substr(oh);
 }
 
-// Appends field `index` of an avro-c record (-1: absent from the file, NULL) as the column
-// JsonColumn declares for `field`: numbers and strings as themselves, decimals as exact
-// decimal text, anything nested as its JSON.
-void AppendField(avro_value_t& record, int index, const schema::NestedField& field, engine::Appender& out) {
-  if (index < 0) return out.Null();
-  avro_value_t v;
-  if (avro_value_get_by_index(&record, index, &v, nullptr) != 0) return out.Null();
-  if (avro_value_get_type(&v) == AVRO_UNION) {
-    avro_value_t branch;
-    if (avro_value_get_current_branch(&v, &branch) != 0) return out.Null();
-    v = branch;
-  }
-  if (field.type->id == TypeId::kDecimal) {
-    std::string text = format::AvroValueToJson(v);
-    if (text.size() >= 2 && text.front() == '"') text = text.substr(1, text.size() - 2);
-    return text == "null" ? out.Null() : out.Varchar(text);
-  }
-  switch (avro_value_get_type(&v)) {
-    case AVRO_NULL: return out.Null();
-    case AVRO_BOOLEAN: { int b = 0; avro_value_get_boolean(&v, &b); return out.Bool(b != 0); }
-    case AVRO_INT32: { int32_t i = 0; avro_value_get_int(&v, &i); return out.Int32(i); }
-    case AVRO_INT64: { int64_t i = 0; avro_value_get_long(&v, &i); return out.Int64(i); }
-    case AVRO_FLOAT: { float f = 0; avro_value_get_float(&v, &f); return out.Float(f); }
-    case AVRO_DOUBLE: { double d = 0; avro_value_get_double(&v, &d); return out.Double(d); }
-    case AVRO_STRING: {
-      const char* str = nullptr;
-      size_t size = 0;
-      avro_value_get_string(&v, &str, &size);
-      return out.Varchar(std::string_view(str, size ? size - 1 : 0));  // size counts the NUL
-    }
-    case AVRO_ENUM: {
-      int symbol = 0;
-      avro_value_get_enum(&v, &symbol);
-      const char* name = avro_schema_enum_get(avro_value_get_schema(&v), symbol);
-      return name ? out.Varchar(name) : out.Null();
-    }
-    default:
-      return out.Varchar(format::AvroValueToJson(v));
-  }
-}
-
 class Promotion {
  public:
   Promotion(lake::Lake& lake, catalog::Dataset dataset, quality::PromotionSpec spec, int version,
-            RawSchemas schemas, std::unique_ptr<engine::DuckDb> db, lake::LakeTables& tables)
-      : lake_(lake), cat_(lake.catalog()), ds_(std::move(dataset)), spec_(std::move(spec)),
-        version_(version), schemas_(std::move(schemas)), db_(std::move(db)), tables_(tables) {
+            RawSchemas schemas, RawStager stager, std::unique_ptr<engine::DuckDb> db,
+            lake::LakeTables& tables)
+      : lake_(lake),
+        cat_(lake.catalog()),
+        ds_(std::move(dataset)),
+        spec_(std::move(spec)),
+        version_(version),
+        schemas_(std::move(schemas)),
+        stager_(std::move(stager)),
+        db_(std::move(db)),
+        tables_(tables) {
     // Checked when the spec was stored; a destination that no longer parses sends nothing.
     auto parsed = quality::ParseAlertDestinations(spec_.alerts_json);
     if (parsed.ok()) destinations_ = std::move(*parsed);
@@ -207,37 +155,17 @@ class Promotion {
       TARN_ASSIGN_OR_RETURN(embedded, schema::SchemaFromAvro(summary.schema_json));
       written = &*embedded;
     }
-    // For each field of the current schema, its index in the written record (-1: absent).
-    std::vector<int> source;
-    std::string in_columns = "_tarn_seq BIGINT";
-    for (const schema::NestedField& f : schemas_.current.fields()) {
-      int index = -1;
-      for (size_t j = 0; j < written->fields().size(); ++j) {
-        if (written->fields()[j].id == f.id) index = static_cast<int>(j);
-      }
-      source.push_back(index);
-      std::string type = JsonColumn(f).first;
-      in_columns += ", " + QuoteIdent(f.name) + " " + (type == "JSON" ? "VARCHAR" : type);
-    }
-    TARN_RETURN_IF_ERROR(db_->Exec("CREATE OR REPLACE TABLE p_in (" + in_columns + ")"));
+    TARN_RETURN_IF_ERROR(
+        db_->Exec("CREATE OR REPLACE TABLE p_in (" + stager_.InputColumns() + ")"));
     {
       TARN_ASSIGN_OR_RETURN(auto appender, db_->Append("p_in"));
       *rows_in = 0;
-      const auto& fields = schemas_.current.fields();
-      Status st = format::ReadAvroValues(path, [&](avro_value_t& record) -> Status {
-        appender->Int64(++*rows_in);
-        for (size_t i = 0; i < source.size(); ++i) AppendField(record, source[i], fields[i], *appender);
-        return appender->EndRow();
-      });
-      TARN_RETURN_IF_ERROR(st.WithContext(p.file_path));
+      TARN_RETURN_IF_ERROR(
+          stager_.Append(path, *written, *appender, rows_in).WithContext(p.file_path));
       TARN_RETURN_IF_ERROR(appender->Close());
     }
-    std::string typed;
-    for (const schema::NestedField& f : schemas_.current.fields()) {
-      typed += (typed.empty() ? "" : ", ") + JsonColumn(f).second + " AS " + QuoteIdent(f.name);
-    }
-    TARN_RETURN_IF_ERROR(db_->Exec("CREATE OR REPLACE TEMP TABLE p_raw AS SELECT _tarn_seq, " + typed +
-                                   " FROM p_in"));
+    TARN_RETURN_IF_ERROR(db_->Exec("CREATE OR REPLACE TEMP TABLE p_raw AS SELECT " +
+                                   stager_.TypedColumns() + " FROM p_in"));
     TARN_RETURN_IF_ERROR(db_->Exec("DROP TABLE p_in"));
     // Casts (TRY_CAST: a value that does not cast becomes NULL and is counted by a rule),
     // then the event time as a timestamp, then cleaning expressions over the cast columns.
@@ -271,18 +199,37 @@ class Promotion {
     return rules;
   }
 
-  std::vector<quality::Rule> KeyRules() const {
+  static quality::Rule Required(const std::string& column, const std::string& shown) {
+    quality::Rule r;
+    r.kind = quality::RuleKind::kNotNull;
+    r.name = "required(" + shown + ")";
+    r.columns = {column};
+    return r;
+  }
+
+  // Rules on every event (Events()): keys present; change events well formed.
+  std::vector<quality::Rule> EventRules() const {
     std::vector<quality::Rule> rules;
-    std::vector<std::string> required = spec_.key;
-    required.push_back(spec_.event_time);
-    for (const std::string& c : required) {
-      quality::Rule r;
-      r.kind = quality::RuleKind::kNotNull;
-      r.name = "required(" + c + ")";
-      r.columns = {c};
-      rules.push_back(std::move(r));
-    }
+    for (const std::string& c : spec_.key) rules.push_back(Required(c, c));
+    if (!stager_.cdc()) return rules;
+    rules.push_back(Required(kOpColumn, "op"));
+    rules.push_back(Required(kLsnColumn, "source.lsn"));
+    quality::Rule op;
+    op.kind = quality::RuleKind::kAcceptedValues;
+    op.name = "cdc(op)";
+    op.columns = {kOpColumn};
+    op.values = {"c", "u", "d", "r"};
+    rules.push_back(std::move(op));
     return rules;
+  }
+
+  // The staged events, with the op and LSN columns of change events.
+  std::string Events() const { return "(SELECT * EXCLUDE (_tarn_seq) FROM p)"; }
+  // The row images the promotion writes: all rows, or the change events that are not deletes.
+  std::string Rows() const {
+    if (!stager_.cdc()) return Events();
+    return std::string("(SELECT * EXCLUDE (_tarn_seq, ") + kOpColumn + ", " + kLsnColumn +
+           ") FROM p WHERE " + kOpColumn + " IS DISTINCT FROM 'd')";
   }
 
   Status Gate(const catalog::Partition& p, PartitionOutcome* out) {
@@ -293,12 +240,20 @@ class Promotion {
     ctx.reference = [this](const std::string& ref) { return ReferenceRelation(ref); };
     // Casts are judged on the raw values; everything else on the staged rows.
     TARN_ASSIGN_OR_RETURN(auto results, quality::EvaluateRules(*db_, "p_raw", ImplicitRules(), ctx));
-    std::vector<quality::Rule> rules = KeyRules();
-    rules.insert(rules.end(), spec_.rules.begin(), spec_.rules.end());
-    TARN_ASSIGN_OR_RETURN(auto more, quality::EvaluateRules(*db_, "(SELECT * EXCLUDE (_tarn_seq) FROM p)", rules, ctx));
-    results.insert(results.end(), more.begin(), more.end());
-    TARN_ASSIGN_OR_RETURN(quality::Profile profile,
-                          quality::ComputeProfile(*db_, "(SELECT * EXCLUDE (_tarn_seq) FROM p)"));
+    std::vector<quality::Rule> on_events = EventRules();
+    std::vector<quality::Rule> on_rows;
+    if (!spec_.event_time.empty()) on_rows.push_back(Required(spec_.event_time, spec_.event_time));
+    on_rows.insert(on_rows.end(), spec_.rules.begin(), spec_.rules.end());
+    if (!stager_.cdc()) {  // the same relation: one pass
+      on_events.insert(on_events.end(), on_rows.begin(), on_rows.end());
+      on_rows.clear();
+    }
+    for (const auto& [relation, rules] : {std::pair{Events(), &on_events}, {Rows(), &on_rows}}) {
+      if (rules->empty()) continue;
+      TARN_ASSIGN_OR_RETURN(auto measured, quality::EvaluateRules(*db_, relation, *rules, ctx));
+      results.insert(results.end(), measured.begin(), measured.end());
+    }
+    TARN_ASSIGN_OR_RETURN(quality::Profile profile, quality::ComputeProfile(*db_, Rows()));
     TARN_ASSIGN_OR_RETURN(auto baseline_runs,
                           cat_.store().RecentPassedRuns(p, spec_.anomaly.window * 4));
     // Comparable partitions: the same hour of day when there are enough of them, else all.
@@ -437,10 +392,13 @@ class Promotion {
   }
 
   Result<std::unique_ptr<iceberg::Table>> TargetTable() {
-    TARN_ASSIGN_OR_RETURN(auto target,
-                          LoadOrCreateTable(tables_, *db_, "curated", spec_.target,
-                                            "SELECT * EXCLUDE (_tarn_partition, _tarn_order) FROM batch",
-                                            spec_.partition_by, {{"tarn.promoted-from", "raw." + ds_.name}}));
+    // Change events keep their LSN in the table: the version of each row (change_events.h).
+    std::string columns = std::string("SELECT * EXCLUDE (_tarn_partition, _tarn_order") +
+                          (stager_.cdc() ? std::string(", ") + kOpColumn : "") + ") FROM batch";
+    TARN_ASSIGN_OR_RETURN(
+        auto target,
+        LoadOrCreateTable(tables_, *db_, "curated", spec_.target, columns, spec_.partition_by,
+                          {{"tarn.promoted-from", "raw." + ds_.name}}));
     if (target.created) {
       // The curated dataset in the control plane, beside its table.
       catalog::DatasetSpec d{ds_.source_id, spec_.target, "curated", ds_.owner, ds_.sla_hours};
@@ -449,21 +407,22 @@ class Promotion {
     return std::move(target.table);
   }
 
-  Status Publish(const std::vector<catalog::Partition>& partitions,
-                 const std::vector<PartitionOutcome*>& outcomes, PromotionResult* result) {
-    TARN_ASSIGN_OR_RETURN(auto table, TargetTable());
+  // Upserts the batch, deduplicated by key (the latest event time of a key wins, then the
+  // latest landed row), into the target; leaves the written rows in `deduped`.
+  Result<engine::WriteResult> Upsert(iceberg::Table& table, const iceberg::SummaryProps& props) {
     std::string key;
     for (const std::string& k : spec_.key) key += (key.empty() ? "" : ", ") + QuoteIdent(k);
-    // Within the batch, the latest event time of a key wins (then the latest landed row).
     TARN_RETURN_IF_ERROR(db_->Exec("CREATE OR REPLACE TEMP TABLE deduped AS SELECT * FROM batch QUALIFY "
                                    "row_number() OVER (PARTITION BY " + key + " ORDER BY " +
                                    QuoteIdent(spec_.event_time) + " DESC NULLS LAST, _tarn_order DESC) = 1"));
-    std::map<std::string, int64_t> rows_out;
-    TARN_RETURN_IF_ERROR(db_->Query("SELECT _tarn_partition, CAST(count(*) AS VARCHAR) FROM deduped GROUP BY 1",
-                                    {}, [&](const engine::Row& r) {
-                                      rows_out[*r[0]] = std::stoll(*r[1]);
-                                      return Status::OK();
-                                    }));
+    return engine::UpsertIntoTable(*db_, table,
+                                   "SELECT * EXCLUDE (_tarn_partition, _tarn_order) FROM deduped",
+                                   spec_.key, props);
+  }
+
+  Status Publish(const std::vector<catalog::Partition>& partitions,
+                 const std::vector<PartitionOutcome*>& outcomes, PromotionResult* result) {
+    TARN_ASSIGN_OR_RETURN(auto table, TargetTable());
     std::string ids, runs;
     for (size_t i = 0; i < partitions.size(); ++i) {
       ids += (i ? "," : "") + partitions[i].id;
@@ -473,13 +432,21 @@ class Promotion {
                                    {"tarn.raw-partitions", ids},
                                    {"tarn.quality-runs", runs},
                                    {"tarn.promotion-spec-version", std::to_string(version_)}};
-    TARN_ASSIGN_OR_RETURN(auto written,
-                          engine::UpsertIntoTable(*db_, *table,
-                                                  "SELECT * EXCLUDE (_tarn_partition, _tarn_order) FROM deduped",
-                                                  spec_.key, props));
+    TARN_ASSIGN_OR_RETURN(
+        auto written, stager_.cdc()
+                          ? ApplyChangeEvents(*db_, tables_, *table, spec_.target, spec_.key, props)
+                          : Upsert(*table, props));
+    std::map<std::string, int64_t> rows_out;
+    TARN_RETURN_IF_ERROR(
+        db_->Query("SELECT _tarn_partition, CAST(count(*) AS VARCHAR) FROM deduped GROUP BY 1", {},
+                   [&](const engine::Row& r) {
+                     rows_out[*r[0]] = std::stoll(*r[1]);
+                     return Status::OK();
+                   }));
     result->snapshot_id = table->metadata().current_snapshot_id.value_or(0);
     result->rows_written = written.rows_written;
     result->rows_replaced = written.rows_replaced;
+    result->rows_deleted = written.rows_deleted - written.rows_replaced;
     std::vector<catalog::LineageRecord> lineage;
     for (size_t i = 0; i < partitions.size(); ++i) {
       PartitionOutcome* out = outcomes[i];
@@ -504,6 +471,7 @@ class Promotion {
   quality::PromotionSpec spec_;
   int version_;
   RawSchemas schemas_;
+  RawStager stager_;
   std::unique_ptr<engine::DuckDb> db_;
   lake::LakeTables& tables_;
   std::vector<quality::AlertDestination> destinations_;
@@ -581,7 +549,9 @@ Result<PromotionResult> Promote(lake::Lake& lake, const std::string& raw_dataset
     sandbox.readable_directories.push_back(tables->root() + dir);
   }
   TARN_ASSIGN_OR_RETURN(auto db, engine::DuckDb::OpenSandboxed(sandbox));
-  Promotion promotion(lake, ds, std::move(spec), stored->version, std::move(schemas), std::move(db), *tables);
+  TARN_ASSIGN_OR_RETURN(RawStager stager, RawStager::Make(schemas.current, spec.cdc.has_value()));
+  Promotion promotion(lake, ds, std::move(spec), stored->version, std::move(schemas),
+                      std::move(stager), std::move(db), *tables);
   return promotion.Run(partitions);
 }
 
@@ -597,9 +567,13 @@ std::string PromotionResultToJson(const PromotionResult& r) {
     if (!p.report_path.empty()) j["report"] = p.report_path;
     parts.push_back(std::move(j));
   }
-  json out = {{"raw_dataset", r.raw_dataset}, {"target_table", r.target_table},
-              {"spec_version", r.spec_version}, {"rows_written", r.rows_written},
-              {"rows_replaced", r.rows_replaced}, {"partitions", parts}};
+  json out = {{"raw_dataset", r.raw_dataset},
+              {"target_table", r.target_table},
+              {"spec_version", r.spec_version},
+              {"rows_written", r.rows_written},
+              {"rows_replaced", r.rows_replaced},
+              {"rows_deleted", r.rows_deleted},
+              {"partitions", parts}};
   out["snapshot_id"] = r.snapshot_id ? json(r.snapshot_id) : json(nullptr);
   return out.dump();
 }

@@ -6,10 +6,13 @@
 // A partition that fails a blocking rule or the anomaly threshold is quarantined (and the
 // spec's alert destinations are notified, as on an anomaly warning): it stays in
 // raw and gets quarantine/<dataset>/<partition-key>/report.json (failed rules, counts, sample
-// rows; one directory per raw file: quarantine/<dataset>/<partition-key>/<partition-id>/). The passing ones are deduplicated by the spec's key (within the batch: the latest
-// event time wins) and upserted by key into the curated Iceberg table (created on first use,
-// partitioned by event time) in ONE commit whose summary names the raw partitions and quality
-// runs; then lineage rows and their `promoted` status are recorded in one catalog transaction.
+// rows; one directory per raw file: quarantine/<dataset>/<partition-key>/<partition-id>/). The
+// passing ones are deduplicated by the spec's key (within the batch: the latest event time wins)
+// and upserted by key into the curated Iceberg table (created on first use, partitioned by event
+// time) in ONE commit whose summary names the raw partitions and quality runs; then lineage rows
+// and their `promoted` status are recorded in one catalog transaction. With a `cdc` spec the raw
+// records are change events: the gate judges their row images (raw_stage.h) and each key's last
+// event in source order is applied instead, deletes included (change_events.h).
 //
 // Idempotent: promoting a partition again replaces its rows by key (no duplicates, no gaps),
 // late partitions merge into already-promoted event dates by key, and a crash before the
@@ -59,6 +62,7 @@ struct PromotionResult {
   int spec_version = 0;
   int64_t snapshot_id = 0;  // 0: nothing committed
   int64_t rows_written = 0, rows_replaced = 0;
+  int64_t rows_deleted = 0;  // change events: rows removed by deletes
   std::vector<PartitionOutcome> partitions;
 };
 

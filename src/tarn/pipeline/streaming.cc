@@ -118,7 +118,7 @@ struct StreamPipeline::Impl {
   std::optional<quality::PromotionSpec> spec;
   std::vector<quality::AlertDestination> alert_destinations;
   StreamPipelineOptions options;
-  std::unique_ptr<ingest::KafkaStream> stream;
+  std::unique_ptr<ingest::StreamSource> stream;
 
   std::mutex mu;
   std::condition_variable cv;
@@ -273,14 +273,18 @@ Result<std::unique_ptr<StreamPipeline>> StreamPipeline::Open(lake::Lake& lake, c
     auto spec = quality::ParsePromotionSpec(stored->spec_json);
     if (!spec.ok()) return FailedPrecondition("the stored promotion spec: " + spec.status().message());
     impl->spec = *spec;
-    so.lander.event_time = ingest::EventTimeOptions{spec->event_time, spec->watermark.allowed_lateness_us};
+    // Change events carry the row in `after`: their time is the envelope's ts_ms.
+    std::string event_time = spec->cdc ? "ts_ms" : spec->event_time;
+    so.lander.event_time =
+        ingest::EventTimeOptions{event_time, spec->watermark.allowed_lateness_us};
     auto destinations = quality::ParseAlertDestinations(spec->alerts_json);
     if (destinations.ok()) impl->alert_destinations = *destinations;
   }
   Impl* self = impl.get();
   so.on_landed = [self](const ingest::LandedBatch& b) { self->OnLanded(b); };
   TARN_ASSIGN_OR_RETURN(storage::ObjectStore * objects, lake.objects());
-  TARN_ASSIGN_OR_RETURN(impl->stream, ingest::KafkaStream::Open(lake.catalog(), *objects, dataset_id, so));
+  TARN_ASSIGN_OR_RETURN(impl->stream,
+                        ingest::OpenStreamSource(lake.catalog(), *objects, dataset_id, so));
   impl->status.dataset = "raw." + impl->dataset.name;
   return std::unique_ptr<StreamPipeline>(new StreamPipeline(std::move(impl)));
 }

@@ -1,12 +1,13 @@
 // StreamPipeline: what `tarn stream DATASET` (and `tarn serve --stream DATASET`) runs for a raw
-// dataset fed by a Kafka topic. The consumer thread lands batches exactly once
-// (ingest::KafkaStream). When the dataset has a promotion spec, a promoter thread takes each
-// landed batch through the quality gate into curated (Promote on its partitions), so events
-// are queryable in curated seconds after they land; its event_time field drives the watermark
-// (allowed lateness and late alerts from the spec's `watermark`), and windows of the spec's
-// `windows` are published to serving as the watermark passes their ends, with late data
-// reconciled (windows.h). On start, partitions landed but not promoted before (a crash between
-// landing and promotion) are promoted first.
+// dataset fed by a stream: a Kafka topic or a PostgreSQL table's changes. The consumer thread
+// lands batches exactly once (ingest::StreamSource: KafkaStream, PgCdcStream). When the dataset has
+// a promotion spec, a promoter thread takes each landed batch through the quality gate into curated
+// (Promote on its partitions), so events are queryable in curated seconds after they land; its
+// event_time field drives the watermark (allowed lateness and late alerts from the spec's
+// `watermark`; for change events, the envelope's ts_ms), and windows of the spec's `windows` are
+// published to serving as the watermark passes their ends, with late data reconciled (windows.h).
+// On start, partitions landed but not promoted before (a crash between landing and promotion) are
+// promoted first.
 #pragma once
 
 #include <atomic>
@@ -18,7 +19,7 @@
 #include <string>
 
 #include "tarn/base/status.h"
-#include "tarn/ingest/kafka_stream.h"
+#include "tarn/ingest/stream_source.h"
 
 namespace tarn::lake {
 class Lake;
@@ -55,13 +56,14 @@ Result<std::string> WatermarkJson(lake::Lake& lake, const std::string& raw_datas
 
 class StreamPipeline {
  public:
-  // Errors: KafkaStream::Open's; kFailedPrecondition (a promotion spec that does not parse).
+  // Errors: ingest::OpenStreamSource's; kFailedPrecondition (a promotion spec that does not
+  // parse).
   static Result<std::unique_ptr<StreamPipeline>> Open(lake::Lake& lake, const std::string& dataset_id,
                                                       const StreamPipelineOptions& options);
   ~StreamPipeline();
 
   // Runs until `stop` is set: lands what is pending, promotes what landed, and returns.
-  // Errors: KafkaStream::Run's.
+  // Errors: ingest::StreamSource::Run's.
   Status Run(const std::atomic<bool>& stop);
 
   // A snapshot; thread-safe.

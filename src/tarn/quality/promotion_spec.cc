@@ -1,13 +1,14 @@
 #include "tarn/quality/promotion_spec.h"
 
-#include "tarn/base/time.h"
-
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <set>
+
+#include "tarn/base/time.h"
+#include "tarn/schema/cdc_envelope.h"
 
 namespace tarn::quality {
 namespace {
@@ -288,6 +289,20 @@ Status ParseStreaming(const json& doc, PromotionSpec* spec) {
   return Status::OK();
 }
 
+Status ParseCdc(const json& doc, PromotionSpec* spec) {
+  auto c = doc.find("cdc");
+  if (c == doc.end() || c->is_null()) return Status::OK();
+  if (!c->is_object()) return InvalidArgument("cdc must be a mapping such as {format: debezium}");
+  TARN_RETURN_IF_ERROR(Known(*c, "cdc", {"format"}));
+  CdcSpec cdc;
+  TARN_ASSIGN_OR_RETURN(cdc.format, String(*c, "format", "cdc", true));
+  if (cdc.format != "debezium") {
+    return InvalidArgument("cdc.format '" + cdc.format + "' is not supported (debezium)");
+  }
+  spec->cdc = cdc;
+  return Status::OK();
+}
+
 // A duration in the largest unit that divides it ("5m", "90s", "1500ms").
 std::string DurationText(int64_t us) {
   for (auto [unit, micros] : {std::pair{"d", int64_t{86'400'000'000}}, {"h", int64_t{3'600'000'000}},
@@ -332,8 +347,9 @@ Result<PromotionSpec> ParsePromotionSpec(const std::string& text) {
   }
   if (!doc.is_object()) return InvalidArgument("promotion spec must be a mapping");
   const std::string top = "promotion spec";
-  TARN_RETURN_IF_ERROR(Known(doc, top, {"target", "key", "event_time", "partition_by", "cast",
-                                        "clean", "quality", "alerts", "watermark", "windows"}));
+  TARN_RETURN_IF_ERROR(Known(doc, top,
+                             {"target", "key", "event_time", "partition_by", "cast", "clean",
+                              "quality", "alerts", "watermark", "windows", "cdc"}));
   PromotionSpec spec;
   TARN_ASSIGN_OR_RETURN(spec.target, String(doc, "target", top, true));
   for (char c : spec.target) {
@@ -343,9 +359,13 @@ Result<PromotionSpec> ParsePromotionSpec(const std::string& text) {
   }
   TARN_ASSIGN_OR_RETURN(spec.key, Strings(doc, "key", top));
   if (spec.key.empty()) return InvalidArgument(top + ": 'key' is required (the dedup key columns)");
-  TARN_ASSIGN_OR_RETURN(spec.event_time, String(doc, "event_time", top, true));
+  TARN_RETURN_IF_ERROR(ParseCdc(doc, &spec));
+  // A table's changes need no event time: their tables are then unpartitioned by default.
+  TARN_ASSIGN_OR_RETURN(spec.event_time, String(doc, "event_time", top, !spec.cdc));
   TARN_ASSIGN_OR_RETURN(spec.partition_by, Strings(doc, "partition_by", top));
-  if (spec.partition_by.empty()) spec.partition_by = {"days(" + spec.event_time + ")"};
+  if (spec.partition_by.empty() && !spec.event_time.empty()) {
+    spec.partition_by = {"days(" + spec.event_time + ")"};
+  }
   TARN_ASSIGN_OR_RETURN(spec.cast, Mapping(doc, "cast", top));
   TARN_ASSIGN_OR_RETURN(spec.clean, Mapping(doc, "clean", top));
   if (auto it = doc.find("alerts"); it != doc.end() && !it->is_null()) {
@@ -353,6 +373,9 @@ Result<PromotionSpec> ParsePromotionSpec(const std::string& text) {
     spec.alerts_json = it->dump();
   }
   TARN_RETURN_IF_ERROR(ParseStreaming(doc, &spec));
+  if (spec.event_time.empty() && !spec.windows.empty()) {
+    return InvalidArgument(top + ": windows need an 'event_time'");
+  }
   if (auto q = doc.find("quality"); q != doc.end() && !q->is_null()) {
     if (!q->is_object()) return InvalidArgument("quality must be a mapping");
     TARN_RETURN_IF_ERROR(Known(*q, "quality", {"rules", "anomaly"}));
@@ -364,6 +387,10 @@ Result<PromotionSpec> ParsePromotionSpec(const std::string& text) {
         if (!names.insert(rule.name).second) {
           return InvalidArgument("quality.rules[" + std::to_string(i) + "]: a second rule named '" +
                                  rule.name + "' (give one a 'name')");
+        }
+        if (rule.kind == RuleKind::kFreshness && rule.columns.empty() && spec.event_time.empty()) {
+          return InvalidArgument("quality.rules[" + std::to_string(i) +
+                                 "] (freshness) needs a 'column': the spec has no event_time");
         }
         spec.rules.push_back(std::move(rule));
       }
@@ -396,6 +423,10 @@ Result<PromotionSpec> ParsePromotionSpec(const std::string& text) {
       }
     }
   }
+  // Change batches vary in size with the source's activity: no volume baseline unless asked.
+  bool anomaly_given = doc.contains("quality") && doc["quality"].is_object() &&
+                       doc["quality"].contains("anomaly") && !doc["quality"]["anomaly"].is_null();
+  if (spec.cdc && !anomaly_given) spec.anomaly.enabled = false;
   return spec;
 }
 
@@ -407,7 +438,7 @@ std::string PromotionSpecToJson(const PromotionSpec& spec) {
   for (const auto& [k, v] : spec.clean) clean[k] = v;
   json out = {{"target", spec.target},
               {"key", spec.key},
-              {"event_time", spec.event_time},
+              {"event_time", spec.event_time.empty() ? json(nullptr) : json(spec.event_time)},
               {"partition_by", spec.partition_by},
               {"cast", cast},
               {"clean", clean},
@@ -421,12 +452,18 @@ std::string PromotionSpecToJson(const PromotionSpec& spec) {
                   {"min_history", spec.anomaly.min_history}}}}},
               {"alerts", json::parse(spec.alerts_json)}};
   AddStreamingJson(spec, &out);
+  if (spec.cdc) out["cdc"] = {{"format", spec.cdc->format}};
   return out.dump();
 }
 
 Status CheckAgainst(const PromotionSpec& spec, const schema::Schema& raw) {
   std::set<std::string> known;
-  for (const schema::NestedField& f : raw.fields()) known.insert(f.name);
+  const std::vector<schema::NestedField>* columns = &raw.fields();
+  if (spec.cdc) {
+    TARN_ASSIGN_OR_RETURN(schema::CdcEnvelope envelope, schema::FindCdcEnvelope(raw));
+    columns = &envelope.row->fields;
+  }
+  for (const schema::NestedField& f : *columns) known.insert(f.name);
   for (const auto& [column, type] : spec.cast) known.insert(column);
   for (const auto& [column, expr] : spec.clean) known.insert(column);
   auto check = [&](const std::string& column, const std::string& where) {
@@ -435,7 +472,7 @@ Status CheckAgainst(const PromotionSpec& spec, const schema::Schema& raw) {
                                                     "' in the raw dataset's schema");
   };
   for (const std::string& k : spec.key) TARN_RETURN_IF_ERROR(check(k, "key"));
-  TARN_RETURN_IF_ERROR(check(spec.event_time, "event_time"));
+  if (!spec.event_time.empty()) TARN_RETURN_IF_ERROR(check(spec.event_time, "event_time"));
   for (const Rule& r : spec.rules) {
     for (const std::string& c : r.columns) TARN_RETURN_IF_ERROR(check(c, "rule " + r.name));
   }

@@ -66,10 +66,16 @@ struct WindowSpec {
   std::vector<std::pair<std::string, std::string>> measures;  // column -> aggregate, in order
 };
 
+// Change data capture: the raw records are change events (schema/cdc_envelope.h), promoted by
+// applying each key's last event to curated (docs/promotion.md, "Change events").
+struct CdcSpec {
+  std::string format = "debezium";  // the only format so far
+};
+
 struct PromotionSpec {
   std::string target;                // curated dataset / table name
   std::vector<std::string> key;      // dedup key columns
-  std::string event_time;            // column parsed to a timestamp
+  std::string event_time;            // column parsed to a timestamp ("": none, cdc only)
   std::vector<std::string> partition_by = {};  // "days(event_ts)", "hours(ts)", "identity(c)", ...
   std::vector<std::pair<std::string, std::string>> cast;   // column -> type, in order
   std::vector<std::pair<std::string, std::string>> clean;  // column -> SQL expression
@@ -78,6 +84,7 @@ struct PromotionSpec {
   std::string alerts_json = "[]";    // the alerts list, as JSON (see alerts.h)
   WatermarkSpec watermark;
   std::vector<WindowSpec> windows;
+  std::optional<CdcSpec> cdc;
 };
 
 // Parses YAML (or JSON, which is YAML). Errors: kInvalidArgument naming the field (unknown
@@ -88,9 +95,9 @@ Result<PromotionSpec> ParsePromotionSpec(const std::string& text);
 // The spec as canonical JSON (what the catalog stores and the API returns).
 std::string PromotionSpecToJson(const PromotionSpec& spec);
 
-// Checks every column the spec names exists in `raw` (the raw dataset's current schema) or is
-// produced by a cast/clean entry, and that casts name types DuckDB knows.
-// Errors: kFailedPrecondition naming the column.
+// Checks every column the spec names exists in `raw` (the raw dataset's current schema; with
+// `cdc`, the row image of its change events) or is produced by a cast/clean entry.
+// Errors: kFailedPrecondition naming the column, or (cdc) what the schema lacks.
 Status CheckAgainst(const PromotionSpec& spec, const schema::Schema& raw);
 
 }  // namespace tarn::quality
